@@ -1,0 +1,475 @@
+"""The wire contract: every request and response body of the member-site API.
+
+The mock server and the client import these same models, so the contract cannot drift.
+Money is integer yen (a JSON integer; strings, booleans and fractions are refused), rates are
+``Decimal`` serialised as JSON strings, times are timezone-aware.
+
+Request models forbid unknown fields (a typo is an error that names the field); response
+models ignore them, so a newer server may add fields without breaking older clients.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta, timezone
+from decimal import Decimal
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SecretStr, StrictBool, StrictInt
+
+JST = timezone(timedelta(hours=9), "JST")
+"""Japan time. Japan has no daylight saving time: a fixed offset is exact and needs no tzdata."""
+
+Yen = Annotated[StrictInt, Field(description="Integer yen")]
+MemberNumber = Annotated[str, Field(pattern=r"^[0-9]{8}$", examples=["10000001"])]
+
+AccountStatus = Literal["active", "locked", "suspended", "card_lost"]
+SuspensionReason = Literal[
+    "FREQUENT_BORROWING",
+    "DELINQUENCY",
+    "OVER_TOTAL_LENDING_LIMIT",
+    "OTHER_LENDERS",
+    "INCOME_CERTIFICATE_NOT_SUBMITTED",
+    "UNREPORTED_CHANGES",
+]
+RepaymentCycle = Literal["35days", "monthly"]
+StatementKind = Literal["loan", "repayment", "card"]
+DocumentKind = Literal[
+    "withholding_slip", "resident_tax_notice", "income_certificate", "tax_return", "pay_slip"
+]
+DocumentStatus = Literal["received", "under_review", "accepted", "rejected"]
+NoticeKind = Literal["due_soon", "due_today", "overdue", "card_renewal", "campaign"]
+LimitDecision = Literal["approved", "declined", "documents_required"]
+IdentityDocument = Literal[
+    "drivers_license", "health_insurance_card", "my_number_card", "passport", "residence_card"
+]
+TransferKind = Literal["instant", "scheduled"]
+
+T = TypeVar("T")
+
+
+class Request(BaseModel):
+    """Base of request bodies: unknown fields are refused, values are not coerced silently."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Response(BaseModel):
+    """Base of response bodies: unknown fields are ignored for forward compatibility."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+# --- errors and pages ---------------------------------------------------------------------
+
+
+class ErrorBody(Response):
+    code: str = Field(examples=["ACCOUNT_LOCKED"])
+    message: str
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class ErrorEnvelope(Response):
+    error: ErrorBody
+
+
+class Page(Response, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = None
+
+
+# --- status and sessions ------------------------------------------------------------------
+
+
+class MaintenanceWindow(Response):
+    kind: Literal["weekly", "adhoc"]
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime | None = Field(description="null: ad-hoc with no announced end")
+
+
+class Status(Response):
+    server_time: AwareDatetime
+    maintenance_now: bool
+    current_maintenance: MaintenanceWindow | None = None
+    next_maintenance: MaintenanceWindow | None = None
+
+
+class LoginRequest(Request):
+    member_number: str = Field(description="8 ASCII digits printed on the loan card")
+    pin: SecretStr = Field(description="4 ASCII digits")
+
+
+class LoginResult(Response):
+    token: str
+    expires_at: AwareDatetime = Field(description="When the session ends if it stays idle")
+    absolute_expires_at: AwareDatetime
+    idle_timeout_s: int
+    member_number: str
+
+
+# --- account ------------------------------------------------------------------------------
+
+
+class Account(Response):
+    member_number: str
+    name: str
+    credit_limit: int
+    principal: int
+    available: int
+    interest_rate: Decimal
+    accrued_interest: int
+    late_interest: int
+    payoff_amount: int
+    next_due_date: date | None
+    minimum_payment: int
+    overdue_days: int
+    repayment_cycle: RepaymentCycle
+    monthly_due_day: int | None = None
+    interest_free_until: date | None
+    status: AccountStatus
+    suspension_reason: SuspensionReason | None = None
+    has_credit_card: bool = False
+    as_of: AwareDatetime
+
+
+# --- banks, borrowing, repayment ----------------------------------------------------------
+
+
+class Bank(Response):
+    code: str
+    name: str
+    instant_transfer: bool
+    internet_repayment: bool
+    smartphone: bool
+
+
+class BankAccount(Response):
+    bank_code: str
+    bank_name: str
+    branch_name: str
+    account_type: Literal["ordinary", "current", "savings"]
+    account_number_masked: str = Field(examples=["****567"])
+    holder_kana: str
+
+
+class BorrowRequest(Request):
+    amount: Yen
+
+
+class Borrowing(Response):
+    id: str
+    amount: int
+    created_at: AwareDatetime
+    transfer: TransferKind
+    arrives_at: AwareDatetime
+    bank_account: BankAccount
+    principal_after: int
+    available_after: int
+    next_due_date: date | None
+    minimum_payment: int
+
+
+class RepaymentRequest(Request):
+    amount: Yen
+    bank_code: str = Field(min_length=1, max_length=8)
+
+
+class RepaymentQuote(Response):
+    amount: int
+    bank_code: str
+    late_interest: int
+    interest: int
+    principal: int
+    principal_after: int
+    payoff_amount: int = Field(description="Payoff amount before this repayment")
+    next_due_date_after: date | None
+
+
+class Repayment(Response):
+    id: str
+    amount: int
+    bank_code: str
+    created_at: AwareDatetime
+    late_interest: int
+    interest: int
+    principal: int
+    principal_after: int
+    next_due_date: date | None
+    minimum_payment: int
+
+
+# --- statements and electronic delivery ---------------------------------------------------
+
+
+class Statement(Response):
+    """One statement row. Fields not relevant to a kind are null."""
+
+    id: str
+    kind: StatementKind
+    occurred_at: AwareDatetime
+    amount: int
+    balance_after: int | None = None
+    # loan statement (貸付明細書)
+    interest_rate: Decimal | None = None
+    repayment_method: str | None = None
+    next_due_date: date | None = None
+    next_due_amount: int | None = None
+    lender_registration: str | None = None
+    # repayment statement (入金明細書)
+    late_interest: int | None = None
+    interest: int | None = None
+    principal: int | None = None
+    # card statement (カード利用明細書)
+    merchant: str | None = None
+    description: str | None = None
+
+
+class ElectronicDelivery(Response):
+    consent: bool
+    consented_at: AwareDatetime | None = None
+    updated_at: AwareDatetime | None = None
+
+
+class ElectronicDeliveryUpdate(Request):
+    consent: StrictBool
+
+
+# --- registered information ---------------------------------------------------------------
+
+
+class Address(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    postal_code: str = Field(examples=["160-0023"])
+    prefecture: str
+    city: str
+    line1: str
+    line2: str = ""
+
+
+class Employer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    phone: str
+
+
+class Profile(Response):
+    member_number: str
+    name: str
+    name_kana: str
+    birthday: date
+    address: Address
+    home_phone: str | None = None
+    mobile_phone: str | None = None
+    email: str | None = None
+    employer: Employer
+    annual_income: int
+    other_lenders_balance: int
+    bank_account: BankAccount
+    employer_reported_at: AwareDatetime | None = None
+    income_reported_at: AwareDatetime | None = None
+
+
+class ProfileUpdate(Request):
+    """Only the fields present are changed. Contact and employer changes need ``current_pin``."""
+
+    address: Address | None = None
+    home_phone: str | None = None
+    mobile_phone: str | None = None
+    email: str | None = None
+    employer: Employer | None = None
+    annual_income: Yen | None = None
+    other_lenders_balance: Yen | None = None
+    current_pin: SecretStr | None = None
+
+
+# --- e-mail service -----------------------------------------------------------------------
+
+
+class NotificationSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: str | None
+    due_reminders: StrictBool
+    overdue_notices: StrictBool
+    card_renewal: StrictBool
+    campaigns: StrictBool
+
+
+class Notice(Response):
+    id: str
+    kind: NoticeKind
+    subject: str
+    body: str
+    created_at: AwareDatetime
+    read: bool = False
+
+
+# --- documents ----------------------------------------------------------------------------
+
+
+class Document(Response):
+    id: str
+    kind: DocumentKind
+    filename: str
+    content_type: str
+    size: int
+    uploaded_at: AwareDatetime
+    status: DocumentStatus
+    status_updated_at: AwareDatetime
+    valid_until: date | None = None
+    rejection_reason: str | None = None
+
+
+# --- credit limit increase ----------------------------------------------------------------
+
+
+class LimitIncreaseRequest(Request):
+    requested_limit: Yen
+
+
+class LimitIncreaseApplication(Response):
+    id: str
+    requested_limit: int
+    status: LimitDecision
+    reasons: list[str]
+    decided_at: AwareDatetime
+    new_limit: int | None = None
+    new_rate: Decimal | None = None
+
+
+# --- PIN ----------------------------------------------------------------------------------
+
+
+class PinChangeRequest(Request):
+    current_pin: SecretStr
+    new_pin: SecretStr
+
+
+# --- repayment simulator ------------------------------------------------------------------
+
+
+class SimulationRequest(Request):
+    """Give ``monthly_payment`` or ``payments``, not both."""
+
+    amount: Yen
+    annual_rate: Decimal = Field(description='Percent per year, e.g. "18.0"')
+    monthly_payment: Yen | None = None
+    payments: StrictInt | None = None
+
+
+class SimulationRow(Response):
+    number: int
+    day: int = Field(description="Days after the borrowing day")
+    payment: int
+    interest: int
+    principal: int
+    balance: int
+
+
+class Simulation(Response):
+    amount: int
+    annual_rate: Decimal
+    payments: int
+    monthly_payment: int
+    final_payment: int
+    total_interest: int
+    total_paid: int
+    schedule: list[SimulationRow]
+
+
+# --- support staff ------------------------------------------------------------------------
+
+
+class StaffLoginRequest(Request):
+    staff_id: str = Field(min_length=1, max_length=32)
+    password: SecretStr
+
+
+class StaffLoginResult(Response):
+    token: str
+    staff_id: str
+    expires_at: AwareDatetime
+    idle_timeout_s: int
+
+
+class MemberSummary(Response):
+    member_number: str
+    name: str
+    status: AccountStatus
+    locked: bool
+    failed_attempts: int
+    suspension_reason: SuspensionReason | None = None
+    card_status: Literal["active", "lost"]
+    email_masked: str | None = None
+    phone_masked: str | None = None
+
+
+class StaffReason(Request):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class UnlockRequest(StaffReason):
+    identity_document: IdentityDocument
+
+
+class SuspendRequest(StaffReason):
+    reason_code: SuspensionReason
+
+
+class OneTimePin(Response):
+    member_number: str
+    one_time_pin: str
+    expires_at: AwareDatetime
+
+
+class AuditEntry(Response):
+    id: int
+    at: AwareDatetime
+    actor_kind: Literal["staff", "member", "system", "admin"]
+    actor: str
+    action: str
+    member_number: str | None = None
+    reason: str | None = None
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+# --- mock control (admin API) -------------------------------------------------------------
+
+
+class ClockState(Response):
+    now: AwareDatetime
+    frozen: bool
+
+
+class ClockSet(Request):
+    now: AwareDatetime
+    frozen: StrictBool | None = None
+
+
+class ClockAdvance(Request):
+    seconds: StrictInt = Field(ge=0, le=10 * 366 * 86400)
+
+
+class ClockFreeze(Request):
+    frozen: StrictBool
+
+
+class MaintenanceSwitch(Request):
+    on: StrictBool
+    ends_at: AwareDatetime | None = None
+
+
+class FaultSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    latency_ms: StrictInt = Field(default=0, ge=0, le=60_000)
+    error_rate: float = Field(default=0.0, ge=0.0, le=1.0)
+    drop_after_commit: StrictBool = False
+
+
+class MailItem(Response):
+    id: str
+    member_number: str
+    to: str | None
+    notice: Notice

@@ -1,0 +1,173 @@
+"""FastAPI factory: ``create_app(store, clock, settings)``.
+
+The admin token of an app is ``app.state.ctx.settings.admin_token``; pass your own
+``ServerSettings(admin_token=...)`` to know it in advance (the CLI reads it from the
+``ACOM_MOCK_ADMIN_TOKEN`` environment variable or prints a generated one).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import uuid
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from mock_server import roster
+from mock_server.clock import Clock
+from mock_server.context import Context
+from mock_server.domain import maintenance
+from mock_server.errors import ApiError
+from mock_server.hashing import hash_secret
+from mock_server.routes import account, admin, sessions, staff, status
+from mock_server.settings import ServerSettings
+from mock_server.store import Store
+
+log = logging.getLogger("mock_server")
+
+REQUEST_ID = "X-Request-ID"
+_REQUEST_ID_OK = re.compile(r"[A-Za-z0-9._-]{1,64}")
+# Always reachable, even in maintenance: the status page, mock control, the API description.
+_MAINTENANCE_EXEMPT = ("/v1/status", "/v1/admin/", "/openapi.json", "/docs", "/redoc")
+
+_STATUS_CODES = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHENTICATED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+}
+
+
+def _envelope(error: ApiError, request_id: str | None = None) -> JSONResponse:
+    headers = dict(error.headers)
+    if request_id:
+        headers[REQUEST_ID] = request_id
+    return JSONResponse(error.body(), status_code=error.status, headers=headers)
+
+
+class FrontDoor:
+    """Pure ASGI middleware: request ids and the maintenance gate, before any route runs."""
+
+    def __init__(self, app: ASGIApp, ctx: Context) -> None:
+        self.app = app
+        self.ctx = ctx
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
+        request_id = given if _REQUEST_ID_OK.fullmatch(given) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        path: str = scope["path"]
+        if not path.startswith(_MAINTENANCE_EXEMPT):
+            now = self.ctx.now()
+            window = maintenance.current_window(now, self.ctx.adhoc_window())
+            if window is not None:
+                wait = maintenance.retry_after_seconds(now, window)
+                error = ApiError(
+                    503,
+                    "MAINTENANCE",
+                    "The member site is under maintenance.",
+                    {
+                        "kind": window.kind,
+                        "starts_at": window.starts_at.isoformat(),
+                        "ends_at": None if window.ends_at is None else window.ends_at.isoformat(),
+                    },
+                    headers={"Retry-After": str(wait)},
+                )
+                await _envelope(error, request_id)(scope, receive, send)
+                return
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                if not any(k.lower() == b"x-request-id" for k, _ in headers):
+                    headers.append((b"x-request-id", request_id.encode("latin-1")))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("body", "query", "path", "header"):
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = []
+    for err in exc.errors():
+        field = _field(tuple(err.get("loc", ())))
+        message = "invalid JSON" if err.get("type") == "json_invalid" else str(err.get("msg"))
+        # Never echo the input back: it may be a PIN or a password.
+        errors.append({"field": field, "message": message})
+    first = errors[0] if errors else {"field": "body", "message": "invalid request"}
+    error = ApiError(
+        422,
+        "VALIDATION_ERROR",
+        f"{first['field']}: {first['message']}",
+        {"field": first["field"], "errors": errors},
+    )
+    return _envelope(error)
+
+
+def create_app(store: Store, clock: Clock, settings: ServerSettings | None = None) -> FastAPI:
+    settings = settings or ServerSettings()
+    ctx = Context(
+        store=store,
+        clock=clock,
+        settings=settings,
+        dummy_hash=hash_secret("0000-not-a-pin", settings.scrypt),
+    )
+    if store.fresh:
+        with store.write() as conn:
+            roster.seed(conn, clock.now(), settings.scrypt)
+        store.fresh = False
+
+    app = FastAPI(
+        title="acom mock member-site API",
+        version="1",
+        description="The mock backend of acom-tui. Errors always use the envelope "
+        '`{"error": {"code", "message", "details"}}`.',
+    )
+    app.state.ctx = ctx
+
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return _envelope(exc)
+
+    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = _STATUS_CODES.get(exc.status_code, "HTTP_ERROR")
+        message = exc.detail if isinstance(exc.detail, str) else "HTTP error"
+        return _envelope(ApiError(exc.status_code, code, message, headers=dict(exc.headers or {})))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return _envelope(ApiError(500, "INTERNAL_ERROR", "Unexpected server error."))
+
+    for module in (status, sessions, account, staff, admin):
+        app.include_router(module.router)
+
+    app.add_middleware(FrontDoor, ctx=ctx)
+    return app
+
+
+def openapi_json(app: FastAPI) -> str:
+    return json.dumps(app.openapi(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"

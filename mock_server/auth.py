@@ -1,0 +1,105 @@
+"""Bearer-token checks for member and staff routes, and the admin token."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated, Literal
+
+from fastapi import Depends, Request, Response
+
+from mock_server.context import Context, get_context
+from mock_server.domain import maintenance
+from mock_server.errors import ApiError
+from mock_server.hashing import token_hash
+from mock_server.store import sessions
+from mock_server.store.timefmt import iso, parse
+
+SESSION_HEADER = "X-Session-Expires-At"
+
+
+def bearer_token(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(
+            401,
+            "UNAUTHENTICATED",
+            "Log in first: this needs a bearer token.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return token.strip()
+
+
+def _expired(reason: str) -> ApiError:
+    return ApiError(
+        401,
+        "SESSION_EXPIRED",
+        "The session has ended; log in again.",
+        {"reason": reason},
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+
+
+def authenticate(
+    ctx: Context, request: Request, response: Response, kind: Literal["member", "staff"]
+) -> str:
+    """Check the token, apply idle/absolute/maintenance expiry, record activity.
+
+    Returns the member number or staff id.
+    """
+    token = bearer_token(request)
+    digest = token_hash(token)
+    now = ctx.now()
+    adhoc = ctx.adhoc_window()
+    idle = ctx.settings.idle_timeout if kind == "member" else ctx.settings.staff_idle_timeout
+    with ctx.store.write() as conn:
+        row = sessions.get(conn, digest)
+        if row is None or (row["revoked_at"] is not None and row["revoked_reason"] == "logout"):
+            raise ApiError(
+                401,
+                "UNAUTHENTICATED",
+                "This token is not valid; log in again.",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        if row["kind"] != kind:
+            raise ApiError(403, "FORBIDDEN", f"A {row['kind']} session cannot use this endpoint.")
+        if row["revoked_at"] is not None:
+            raise _expired(row["revoked_reason"])
+        reason = None
+        if now >= parse(row["absolute_expires_at"]):
+            reason = "absolute_timeout"
+        elif now - parse(row["last_seen_at"]) >= idle:
+            reason = "idle_timeout"
+        elif parse(row["created_at"]) <= maintenance.last_start(now, adhoc):
+            reason = "maintenance"
+        if reason is not None:
+            sessions.revoke(conn, digest, now, reason)
+        else:
+            sessions.touch(conn, digest, now)
+    if reason is not None:
+        raise _expired(reason)
+    response.headers[SESSION_HEADER] = iso(min(now + idle, parse(row["absolute_expires_at"])))
+    return str(row["subject"])
+
+
+def current_member(
+    request: Request, response: Response, ctx: Annotated[Context, Depends(get_context)]
+) -> str:
+    return authenticate(ctx, request, response, "member")
+
+
+def current_staff(
+    request: Request, response: Response, ctx: Annotated[Context, Depends(get_context)]
+) -> str:
+    return authenticate(ctx, request, response, "staff")
+
+
+def require_admin(request: Request, ctx: Annotated[Context, Depends(get_context)]) -> None:
+    given = request.headers.get("x-admin-token", "")
+    if not hmac.compare_digest(given.encode(), ctx.settings.admin_token.encode()):
+        raise ApiError(403, "FORBIDDEN", "The admin API needs the X-Admin-Token header.")
+
+
+MemberId = Annotated[str, Depends(current_member)]
+StaffId = Annotated[str, Depends(current_staff)]
+Ctx = Annotated[Context, Depends(get_context)]

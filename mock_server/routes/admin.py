@@ -1,0 +1,76 @@
+"""Mock control: the clock, maintenance, roster reset (admin token only)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import APIRouter, Depends
+
+from acom_tui.api.schemas import (
+    ClockAdvance,
+    ClockFreeze,
+    ClockSet,
+    ClockState,
+    MaintenanceSwitch,
+    Status,
+)
+from mock_server import roster
+from mock_server.auth import Ctx, require_admin
+from mock_server.domain.maintenance import Window
+from mock_server.errors import responses, validation_error
+from mock_server.routes.status import status
+
+router = APIRouter(
+    prefix="/v1/admin",
+    tags=["admin"],
+    dependencies=[Depends(require_admin)],
+    responses=responses(403, 422),
+)
+
+
+def _clock(ctx: Ctx) -> ClockState:
+    return ClockState(now=ctx.now(), frozen=ctx.clock.frozen)
+
+
+@router.get("/clock", response_model=ClockState)
+def get_clock(ctx: Ctx) -> ClockState:
+    return _clock(ctx)
+
+
+@router.put("/clock", response_model=ClockState)
+def set_clock(body: ClockSet, ctx: Ctx) -> ClockState:
+    ctx.clock.set(body.now, frozen=body.frozen)
+    return _clock(ctx)
+
+
+@router.post("/clock/advance", response_model=ClockState)
+def advance_clock(body: ClockAdvance, ctx: Ctx) -> ClockState:
+    ctx.clock.advance(timedelta(seconds=body.seconds))
+    return _clock(ctx)
+
+
+@router.put("/clock/freeze", response_model=ClockState)
+def freeze_clock(body: ClockFreeze, ctx: Ctx) -> ClockState:
+    ctx.clock.freeze(body.frozen)
+    return _clock(ctx)
+
+
+@router.put("/maintenance", response_model=Status)
+def switch_maintenance(body: MaintenanceSwitch, ctx: Ctx) -> Status:
+    now = ctx.now()
+    if body.on:
+        if body.ends_at is not None and body.ends_at <= now:
+            raise validation_error("ends_at", "must be later than the server time")
+        ctx.set_adhoc_window(Window("adhoc", now, body.ends_at))
+    else:
+        # Keep the closed window: sessions open at its start stay revoked.
+        current = ctx.adhoc_window()
+        if current is not None and current.contains(now):
+            ctx.set_adhoc_window(Window("adhoc", current.starts_at, now))
+    return status(ctx)
+
+
+@router.post("/reset", status_code=204)
+def reset(ctx: Ctx) -> None:
+    with ctx.store.write() as conn:
+        roster.seed(conn, ctx.now(), ctx.settings.scrypt)

@@ -1,0 +1,141 @@
+"""Login and logout (SPEC 2.1, 2.2)."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from datetime import datetime, timedelta
+
+from fastapi import APIRouter, Request, Response
+
+from acom_tui.api.schemas import LoginRequest, LoginResult
+from mock_server.auth import Ctx, bearer_token
+from mock_server.context import Context
+from mock_server.domain import lockout
+from mock_server.errors import ApiError, responses, validation_error
+from mock_server.hashing import new_token, token_hash, verify_secret
+from mock_server.store import members, sessions
+from mock_server.store.timefmt import parse
+
+router = APIRouter(tags=["sessions"])
+
+_MEMBER_NUMBER = re.compile(r"[0-9]{8}")
+_PIN = re.compile(r"[0-9]{4}")
+RATE_WINDOW = timedelta(hours=1)
+
+
+def _invalid(remaining: int) -> ApiError:
+    return ApiError(
+        401,
+        "INVALID_CREDENTIALS",
+        "The member number or PIN is not correct.",
+        {"remaining_attempts": remaining},
+    )
+
+
+def _locked() -> ApiError:
+    return ApiError(
+        423,
+        "ACCOUNT_LOCKED",
+        "The account is locked after 3 wrong PINs. It can be unlocked at a store or an "
+        "automatic contract machine after an identity check.",
+    )
+
+
+@router.post(
+    "/v1/sessions",
+    response_model=LoginResult,
+    status_code=201,
+    responses=responses(401, 403, 422, 423, 429, 503),
+)
+def login(body: LoginRequest, request: Request, ctx: Ctx) -> LoginResult:
+    if not _MEMBER_NUMBER.fullmatch(body.member_number):
+        raise validation_error("member_number", "must be exactly 8 ASCII digits")
+    pin = body.pin.get_secret_value()
+    if not _PIN.fullmatch(pin):
+        raise validation_error("pin", "must be exactly 4 ASCII digits")
+
+    settings = ctx.settings
+    address = request.client.host if request.client else "unknown"
+    now = ctx.now()
+    with ctx.store.write() as conn:
+        failures, oldest = members.address_failures_since(conn, address, now - RATE_WINDOW)
+        error: ApiError | None
+        if failures >= settings.failed_logins_per_address_per_hour:
+            wait = 1
+            if oldest is not None:
+                wait = max(1, int((parse(oldest) + RATE_WINDOW - now).total_seconds()) + 1)
+            error = ApiError(
+                429,
+                "RATE_LIMITED",
+                "Too many failed logins from this address; wait and try again.",
+                {"retry_after_s": wait},
+                headers={"Retry-After": str(wait)},
+            )
+        else:
+            error = _attempt(ctx, conn, body.member_number, pin, address, now)
+            if error is None:
+                token = new_token()
+                absolute = now + settings.absolute_timeout
+                sessions.create(
+                    conn, token_hash(token), "member", body.member_number, now, absolute
+                )
+                members.prune_address_failures(conn, now - RATE_WINDOW)
+                return LoginResult(
+                    token=token,
+                    expires_at=min(now + settings.idle_timeout, absolute),
+                    absolute_expires_at=absolute,
+                    idle_timeout_s=int(settings.idle_timeout.total_seconds()),
+                    member_number=body.member_number,
+                )
+    assert error is not None
+    raise error
+
+
+def _attempt(
+    ctx: Context, conn: sqlite3.Connection, number: str, pin: str, address: str, now: datetime
+) -> ApiError | None:
+    """One login attempt inside the caller's write transaction; None means success."""
+    member = members.get(conn, number)
+    if member is None:
+        failed, locked = members.get_unknown(conn, number)
+    else:
+        failed, locked = member["failed_attempts"], bool(member["locked"])
+    if locked:
+        members.add_address_failure(conn, address, now)
+        return _locked()
+    # Unknown numbers are checked against a dummy hash so timing does not tell them apart.
+    if member is None or not verify_secret(pin, member["pin_hash"]):
+        if member is None:
+            verify_secret(pin, ctx.dummy_hash)
+        outcome = lockout.register_failure(failed)
+        if member is None:
+            members.set_unknown(conn, number, outcome.failed_attempts, outcome.locked)
+        else:
+            members.set_failures(conn, number, outcome.failed_attempts, outcome.locked, now)
+        members.add_address_failure(conn, address, now)
+        return _locked() if outcome.locked else _invalid(outcome.remaining_attempts)
+    members.reset_failures(conn, number)
+    if member["card_status"] == "lost":
+        return ApiError(
+            403, "CARD_LOST", "This card was reported lost or stolen; it cannot be used to log in."
+        )
+    if member["status"] == "suspended":
+        return ApiError(
+            403,
+            "ACCOUNT_SUSPENDED",
+            "Use of this account is suspended.",
+            {"reason": member["suspension_reason"]},
+        )
+    return None
+
+
+@router.delete("/v1/sessions/current", status_code=204, responses=responses(401, 503))
+def logout(request: Request, ctx: Ctx) -> Response:
+    digest = token_hash(bearer_token(request))
+    with ctx.store.write() as conn:
+        row = sessions.get(conn, digest)
+        if row is None or row["revoked_at"] is not None:
+            raise ApiError(401, "UNAUTHENTICATED", "This token is not valid.")
+        sessions.revoke(conn, digest, ctx.now(), "logout")
+    return Response(status_code=204)
