@@ -25,7 +25,23 @@ from mock_server.context import Context
 from mock_server.domain import maintenance
 from mock_server.errors import ApiError
 from mock_server.hashing import hash_secret
-from mock_server.routes import account, admin, sessions, staff, status
+from mock_server.routes import (
+    account,
+    admin,
+    banks,
+    borrowings,
+    documents,
+    limit_increase,
+    notifications,
+    pin,
+    profile,
+    repayments,
+    sessions,
+    simulator,
+    staff,
+    statements,
+    status,
+)
 from mock_server.settings import ServerSettings
 from mock_server.store import Store
 
@@ -162,7 +178,23 @@ def create_app(store: Store, clock: Clock, settings: ServerSettings | None = Non
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return _envelope(ApiError(500, "INTERNAL_ERROR", "Unexpected server error."))
 
-    for module in (status, sessions, account, staff, admin):
+    for module in (
+        status,
+        sessions,
+        account,
+        borrowings,
+        repayments,
+        statements,
+        profile,
+        notifications,
+        documents,
+        limit_increase,
+        pin,
+        banks,
+        simulator,
+        staff,
+        admin,
+    ):
         app.include_router(module.router)
 
     app.add_middleware(FrontDoor, ctx=ctx)

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from mock_server.store import ddl_money, ddl_services
+
 # Bump when a table changes. A mock database with another version is rebuilt from the
 # roster at start (it holds demo data only); see docs/architecture.md.
 SCHEMA_VERSION = 1
@@ -199,7 +201,7 @@ class Store:
                 for table in tables:
                     conn.execute(f'DROP TABLE IF EXISTS "{table["name"]}"')
                 version = None
-            for statement in SCHEMA.split(";"):
+            for statement in (SCHEMA + ddl_money.SCHEMA + ddl_services.SCHEMA).split(";"):
                 if statement.strip():
                     conn.execute(statement)
             conn.execute(
