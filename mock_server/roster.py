@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from mock_server import roster_services
 from mock_server.hashing import ScryptParams, hash_secret
 from mock_server.store import meta
 from mock_server.store.timefmt import iso
@@ -290,4 +291,5 @@ def seed(conn: sqlite3.Connection, now: datetime, scrypt: ScryptParams) -> None:
         "INSERT INTO staff(staff_id, name, password_hash) VALUES(?, ?, ?)",
         (STAFF_ID, "サポート 担当", hash_secret(STAFF_PASSWORD, scrypt)),
     )
+    roster_services.seed(conn, now)
     meta.put(conn, "seeded_at", iso(now))
