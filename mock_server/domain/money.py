@@ -1,0 +1,156 @@
+"""Money arithmetic of the card loan: rate caps, daily interest, minimum payment, allocation.
+
+SPEC 2.5. Amounts are integer yen and rates are ``Decimal`` percent per year. Every division
+is done on exact integers (a rate is turned into a fraction first), so no float ever touches
+money and the rounding is exactly the floor/ceil the rules name.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+RATE_CAP_UNDER_1M = Decimal("18.0")
+RATE_CAP_FROM_1M = Decimal("15.0")
+LATE_RATE = Decimal("20.0")
+
+#: 利息制限法 switches from the 18% to the 15% cap at this principal (we apply it to the limit).
+RATE_CAP_THRESHOLD = 1_000_000
+
+#: Minimum-payment ratio is 4.2% up to this limit (inclusive), 3.0% above it.
+SMALL_LIMIT_THRESHOLD = 300_000
+_MIN_RATIO_SMALL = (42, 1000)
+_MIN_RATIO_LARGE = (30, 1000)
+
+
+class MoneyRuleError(ValueError):
+    """A money movement that the rules do not allow; ``code`` is the API error code."""
+
+    code = "VALIDATION_ERROR"
+
+
+class InvalidAmountError(MoneyRuleError):
+    """The amount itself is malformed (not positive, not in the required unit, ...)."""
+
+
+class OverpaymentError(MoneyRuleError):
+    """A repayment larger than everything owed."""
+
+    code = "OVERPAYMENT"
+
+    def __init__(self, amount: int, payoff: int) -> None:
+        super().__init__(f"amount {amount} yen is more than the payoff amount {payoff} yen")
+        self.amount = amount
+        self.payoff = payoff
+
+
+@dataclass(frozen=True, slots=True)
+class Allocation:
+    """How one repayment is split; the parts always add up to the amount paid."""
+
+    late_interest: int
+    interest: int
+    principal: int
+
+    @property
+    def total(self) -> int:
+        return self.late_interest + self.interest + self.principal
+
+
+def rate_cap(credit_limit: int) -> Decimal:
+    """The highest rate 利息制限法 allows for a loan with this credit limit."""
+    return RATE_CAP_UNDER_1M if credit_limit < RATE_CAP_THRESHOLD else RATE_CAP_FROM_1M
+
+
+def capped_rate(annual_rate_percent: Decimal, credit_limit: int) -> Decimal:
+    """``annual_rate_percent`` lowered to the legal cap for ``credit_limit`` when above it."""
+    return min(annual_rate_percent, rate_cap(credit_limit))
+
+
+def ceil_to_1000(amount: int) -> int:
+    """Round a non-negative yen amount up to the next multiple of 1,000."""
+    if amount < 0:
+        raise ValueError(f"amount must not be negative, got {amount}")
+    return -(-amount // 1000) * 1000
+
+
+def payoff_amount(late_interest: int, interest: int, principal: int) -> int:
+    """Everything owed today: what a single repayment must be to close the balance."""
+    return late_interest + interest + principal
+
+
+def _rate_fraction(annual_rate_percent: Decimal) -> tuple[int, int]:
+    """The rate as an exact fraction of one (``Decimal("18.0")`` -> ``(18, 100)``)."""
+    if not annual_rate_percent.is_finite() or annual_rate_percent < 0:
+        raise ValueError(f"rate must be a finite non-negative Decimal, got {annual_rate_percent}")
+    numerator, denominator = annual_rate_percent.as_integer_ratio()
+    return numerator, denominator * 100
+
+
+def days_in_year(year: int) -> int:
+    return 366 if calendar.isleap(year) else 365
+
+
+def interest_for_days(
+    principal: int, annual_rate_percent: Decimal, days: int, year_days: int
+) -> int:
+    """``floor(principal × rate × days / year_days)``, exactly."""
+    if principal < 0 or days < 0:
+        raise ValueError("principal and days must not be negative")
+    numerator, denominator = _rate_fraction(annual_rate_percent)
+    return (principal * numerator * days) // (denominator * year_days)
+
+
+def interest_for_span(principal: int, annual_rate_percent: Decimal, start: date, end: date) -> int:
+    """Interest on a constant principal for the days in ``(start, end]``.
+
+    The start day (the day of borrowing or of the last settlement) is not counted; the end day
+    is. A span that crosses 31 December is split by calendar year, each part is divided by that
+    year's length (366 in a leap year) and floored on its own, and the parts are added.
+    """
+    if end < start:
+        raise ValueError(f"span ends ({end}) before it starts ({start})")
+    total = 0
+    for year in range(start.year, end.year + 1):
+        # Day 31 Dec of the previous year is excluded, so "after" it means from 1 Jan.
+        part_start = max(start, date(year - 1, 12, 31))
+        part_end = min(end, date(year, 12, 31))
+        days = (part_end - part_start).days
+        if days > 0:
+            total += interest_for_days(principal, annual_rate_percent, days, days_in_year(year))
+    return total
+
+
+def minimum_payment_ratio(credit_limit: int) -> tuple[int, int]:
+    """The minimum-payment ratio k as a fraction: 4.2% up to 300,000 yen of limit, else 3.0%."""
+    return _MIN_RATIO_SMALL if credit_limit <= SMALL_LIMIT_THRESHOLD else _MIN_RATIO_LARGE
+
+
+def minimum_payment(base_balance: int, credit_limit: int, payoff: int) -> int:
+    """``ceil_to_1000(base_balance × k)``, never more than ``payoff``; 0 when nothing is owed.
+
+    ``base_balance`` is the balance right after the last borrowing (定率リボルビング方式).
+    """
+    if base_balance <= 0 or payoff <= 0:
+        return 0
+    numerator, denominator = minimum_payment_ratio(credit_limit)
+    exact_up = -(-(base_balance * numerator) // denominator)
+    return min(ceil_to_1000(exact_up), payoff)
+
+
+def allocate(amount: int, late_interest: int, interest: int, principal: int) -> Allocation:
+    """Split a repayment: late interest first, then interest, then principal.
+
+    Raises ``InvalidAmountError`` when ``amount`` is not positive and ``OverpaymentError`` when
+    it is more than the payoff amount.
+    """
+    if amount <= 0:
+        raise InvalidAmountError(f"amount must be at least 1 yen, got {amount}")
+    payoff = payoff_amount(late_interest, interest, principal)
+    if amount > payoff:
+        raise OverpaymentError(amount, payoff)
+    to_late = min(amount, late_interest)
+    to_interest = min(amount - to_late, interest)
+    return Allocation(to_late, to_interest, amount - to_late - to_interest)
