@@ -1,0 +1,121 @@
+"""Whether the member support desk is open: business days 09:00-18:00 Japan time.
+
+"Business day" means Monday to Friday except Japanese national holidays (国民の祝日,
+including 振替休日 and 国民の休日). Holidays are a fixed table for 2026 and 2027, worked out
+from the rules of 国民の祝日に関する法律 (祝日法); the equinox days follow the National
+Astronomical Observatory's calculation (officially fixed each February for the next
+year). Outside the table only weekends close the desk: showing "open" on an unlisted
+holiday costs a caller a recorded message, while an invented holiday would turn people
+away from a desk that is in fact answering.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Final
+
+from acom_tui.formatting import JST, format_datetime, format_time, to_jst
+from acom_tui.i18n import get_language, t
+
+__all__ = [
+    "CLOSES",
+    "HOLIDAYS",
+    "OPENS",
+    "SUPPORT_PHONE",
+    "DeskStatus",
+    "describe_desk_status",
+    "desk_status",
+    "is_business_day",
+]
+
+OPENS: Final = time(9, 0)
+CLOSES: Final = time(18, 0)
+# Clearly fictional (all zeros): this is a demo product; the catalogue texts say so too.
+SUPPORT_PHONE: Final = "0120-000-000"
+
+HOLIDAYS: Final[dict[date, str]] = {
+    date(2026, 1, 1): "元日",
+    date(2026, 1, 12): "成人の日",
+    date(2026, 2, 11): "建国記念の日",
+    date(2026, 2, 23): "天皇誕生日",
+    date(2026, 3, 20): "春分の日",
+    date(2026, 4, 29): "昭和の日",
+    date(2026, 5, 3): "憲法記念日",
+    date(2026, 5, 4): "みどりの日",
+    date(2026, 5, 5): "こどもの日",
+    date(2026, 5, 6): "振替休日",
+    date(2026, 7, 20): "海の日",
+    date(2026, 8, 11): "山の日",
+    date(2026, 9, 21): "敬老の日",
+    date(2026, 9, 22): "国民の休日",
+    date(2026, 9, 23): "秋分の日",
+    date(2026, 10, 12): "スポーツの日",
+    date(2026, 11, 3): "文化の日",
+    date(2026, 11, 23): "勤労感謝の日",
+    date(2027, 1, 1): "元日",
+    date(2027, 1, 11): "成人の日",
+    date(2027, 2, 11): "建国記念の日",
+    date(2027, 2, 23): "天皇誕生日",
+    date(2027, 3, 21): "春分の日",
+    date(2027, 3, 22): "振替休日",
+    date(2027, 4, 29): "昭和の日",
+    date(2027, 5, 3): "憲法記念日",
+    date(2027, 5, 4): "みどりの日",
+    date(2027, 5, 5): "こどもの日",
+    date(2027, 7, 19): "海の日",
+    date(2027, 8, 11): "山の日",
+    date(2027, 9, 20): "敬老の日",
+    date(2027, 9, 23): "秋分の日",
+    date(2027, 10, 11): "スポーツの日",
+    date(2027, 11, 3): "文化の日",
+    date(2027, 11, 23): "勤労感謝の日",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DeskStatus:
+    """``closes_at`` is set while open, ``opens_at`` while closed; both in Japan time."""
+
+    open: bool
+    opens_at: datetime | None
+    closes_at: datetime | None
+
+
+def is_business_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in HOLIDAYS
+
+
+def _at(day: date, clock: time) -> datetime:
+    return datetime.combine(day, clock, tzinfo=JST)
+
+
+def desk_status(now: datetime) -> DeskStatus:
+    """The desk at ``now`` (any aware datetime; judged by its Japan date and time)."""
+    local = to_jst(now)
+    today = local.date()
+    if is_business_day(today):
+        if local < _at(today, OPENS):
+            return DeskStatus(open=False, opens_at=_at(today, OPENS), closes_at=None)
+        if local < _at(today, CLOSES):
+            return DeskStatus(open=True, opens_at=None, closes_at=_at(today, CLOSES))
+    day = today + timedelta(days=1)
+    # At most a handful of days (Golden Week); the bound only guards against a bad table.
+    while not is_business_day(day) and day - today < timedelta(days=31):
+        day += timedelta(days=1)
+    return DeskStatus(open=False, opens_at=_at(day, OPENS), closes_at=None)
+
+
+def describe_desk_status(status: DeskStatus, now: datetime) -> str:
+    """One line for the screen, in the current language: open now, or when it opens."""
+    lang = get_language()
+    if status.open and status.closes_at is not None:
+        return t("support.open_now", until=format_time(status.closes_at, lang))
+    if status.opens_at is None:
+        return t("support.closed")
+    opens = to_jst(status.opens_at)
+    if opens.date() == to_jst(now).date():
+        when = t("support.today_at", time=format_time(opens, lang))
+    else:
+        when = format_datetime(opens, lang)
+    return t("support.opens_at", when=when)
