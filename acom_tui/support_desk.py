@@ -1,10 +1,8 @@
 """Whether the member support desk is open: business days 09:00-18:00 Japan time.
 
 "Business day" means Monday to Friday except Japanese national holidays (国民の祝日,
-including 振替休日 and 国民の休日). Holidays are a fixed table for 2026 and 2027, worked out
-from the rules of 国民の祝日に関する法律 (祝日法); the equinox days follow the National
-Astronomical Observatory's calculation (officially fixed each February for the next
-year). Outside the table only weekends close the desk: showing "open" on an unlisted
+including 振替休日 and 国民の休日), from the shared table in ``acom_tui.holidays``.
+Outside the table only weekends close the desk: showing "open" on an unlisted
 holiday costs a caller a recorded message, while an invented holiday would turn people
 away from a desk that is in fact answering.
 """
@@ -16,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Final
 
 from acom_tui.formatting import JST, format_datetime, format_time, to_jst
+from acom_tui.holidays import HOLIDAYS
 from acom_tui.i18n import get_language, t
 
 __all__ = [
@@ -33,44 +32,6 @@ OPENS: Final = time(9, 0)
 CLOSES: Final = time(18, 0)
 # Clearly fictional (all zeros): this is a demo product; the catalogue texts say so too.
 SUPPORT_PHONE: Final = "0120-000-000"
-
-HOLIDAYS: Final[dict[date, str]] = {
-    date(2026, 1, 1): "元日",
-    date(2026, 1, 12): "成人の日",
-    date(2026, 2, 11): "建国記念の日",
-    date(2026, 2, 23): "天皇誕生日",
-    date(2026, 3, 20): "春分の日",
-    date(2026, 4, 29): "昭和の日",
-    date(2026, 5, 3): "憲法記念日",
-    date(2026, 5, 4): "みどりの日",
-    date(2026, 5, 5): "こどもの日",
-    date(2026, 5, 6): "振替休日",
-    date(2026, 7, 20): "海の日",
-    date(2026, 8, 11): "山の日",
-    date(2026, 9, 21): "敬老の日",
-    date(2026, 9, 22): "国民の休日",
-    date(2026, 9, 23): "秋分の日",
-    date(2026, 10, 12): "スポーツの日",
-    date(2026, 11, 3): "文化の日",
-    date(2026, 11, 23): "勤労感謝の日",
-    date(2027, 1, 1): "元日",
-    date(2027, 1, 11): "成人の日",
-    date(2027, 2, 11): "建国記念の日",
-    date(2027, 2, 23): "天皇誕生日",
-    date(2027, 3, 21): "春分の日",
-    date(2027, 3, 22): "振替休日",
-    date(2027, 4, 29): "昭和の日",
-    date(2027, 5, 3): "憲法記念日",
-    date(2027, 5, 4): "みどりの日",
-    date(2027, 5, 5): "こどもの日",
-    date(2027, 7, 19): "海の日",
-    date(2027, 8, 11): "山の日",
-    date(2027, 9, 20): "敬老の日",
-    date(2027, 9, 23): "秋分の日",
-    date(2027, 10, 11): "スポーツの日",
-    date(2027, 11, 3): "文化の日",
-    date(2027, 11, 23): "勤労感謝の日",
-}
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,14 +10,13 @@ models ignore them, so a newer server may add fields without breaking older clie
 
 from __future__ import annotations
 
-from datetime import date, timedelta, timezone
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SecretStr, StrictBool, StrictInt
 
-JST = timezone(timedelta(hours=9), "JST")
-"""Japan time. Japan has no daylight saving time: a fixed offset is exact and needs no tzdata."""
+from acom_tui.formatting import JST as JST  # Japan time: the one timezone of the contract
 
 Yen = Annotated[StrictInt, Field(description="Integer yen")]
 MemberNumber = Annotated[str, Field(pattern=r"^[0-9]{8}$", examples=["10000001"])]

@@ -12,6 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
 
+from acom_tui.holidays import HOLIDAYS
 from mock_server.domain.account import add_months
 from mock_server.domain.money import capped_rate
 
@@ -187,32 +188,7 @@ def decide_limit_increase(
     return Decision("approved", (), capped_rate(current_rate, requested_limit))
 
 
-# Japanese public holidays (国民の祝日, with 振替休日 and 国民の休日) for 2025-2028, from the
-# Cabinet Office list; the 2027-2028 equinoxes are the National Astronomical Observatory's
-# forecast. Outside these years only weekends and the bank year-end break are non-business days.
-PUBLIC_HOLIDAYS: frozenset[date] = frozenset(
-    date(year, month, day)
-    for year, days in {
-        2025: (
-            (1, 1), (1, 13), (2, 11), (2, 23), (2, 24), (3, 20), (4, 29), (5, 3), (5, 4),
-            (5, 5), (5, 6), (7, 21), (8, 11), (9, 15), (9, 23), (10, 13), (11, 3), (11, 23),
-            (11, 24),
-        ),
-        2026: (
-            (1, 1), (1, 12), (2, 11), (2, 23), (3, 20), (4, 29), (5, 3), (5, 4), (5, 5),
-            (5, 6), (7, 20), (8, 11), (9, 21), (9, 22), (9, 23), (10, 12), (11, 3), (11, 23),
-        ),
-        2027: (
-            (1, 1), (1, 11), (2, 11), (2, 23), (3, 21), (3, 22), (4, 29), (5, 3), (5, 4),
-            (5, 5), (7, 19), (8, 11), (9, 20), (9, 23), (10, 11), (11, 3), (11, 23),
-        ),
-        2028: (
-            (1, 1), (1, 10), (2, 11), (2, 23), (3, 20), (4, 29), (5, 3), (5, 4), (5, 5),
-            (7, 17), (8, 11), (9, 18), (9, 22), (10, 9), (11, 3), (11, 23),
-        ),
-    }.items()
-    for month, day in days
-)  # fmt: skip
+PUBLIC_HOLIDAYS: frozenset[date] = frozenset(HOLIDAYS)
 
 
 def is_business_day(day: date) -> bool:
