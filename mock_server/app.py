@@ -7,6 +7,7 @@ The admin token of an app is ``app.state.ctx.settings.admin_token``; pass your o
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -19,7 +20,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mock_server import roster
+from mock_server import faults, roster
 from mock_server.clock import Clock
 from mock_server.context import Context
 from mock_server.domain import maintenance
@@ -49,7 +50,8 @@ log = logging.getLogger("mock_server")
 
 REQUEST_ID = "X-Request-ID"
 _REQUEST_ID_OK = re.compile(r"[A-Za-z0-9._-]{1,64}")
-# Always reachable, even in maintenance: the status page, mock control, the API description.
+# Always reachable, even in maintenance or with faults injected: the status page, mock
+# control, the API description.
 _MAINTENANCE_EXEMPT = ("/v1/status", "/v1/admin/", "/openapi.json", "/docs", "/redoc")
 
 _STATUS_CODES = {
@@ -71,11 +73,13 @@ def _envelope(error: ApiError, request_id: str | None = None) -> JSONResponse:
 
 
 class FrontDoor:
-    """Pure ASGI middleware: request ids and the maintenance gate, before any route runs."""
+    """Pure ASGI middleware: request ids, the maintenance gate and injected faults, before
+    any route runs."""
 
     def __init__(self, app: ASGIApp, ctx: Context) -> None:
         self.app = app
         self.ctx = ctx
+        self.faults = faults.FaultInjector(ctx.store)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -104,6 +108,7 @@ class FrontDoor:
                 )
                 await _envelope(error, request_id)(scope, receive, send)
                 return
+        injected = None if path.startswith(_MAINTENANCE_EXEMPT) else self.faults.current()
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -113,6 +118,15 @@ class FrontDoor:
                 message["headers"] = headers
             await send(message)
 
+        if injected is not None:
+            if injected.latency_ms:
+                await asyncio.sleep(injected.latency_ms / 1000)
+            if self.faults.should_fail(injected):
+                await _envelope(faults.injected_error(), request_id)(scope, receive, send)
+                return
+            if injected.drop_after_commit:
+                await faults.run_then_drop(self.app, scope, receive, send_with_id)
+                return
         await self.app(scope, receive, send_with_id)
 
 
@@ -175,7 +189,8 @@ def create_app(store: Store, clock: Clock, settings: ServerSettings | None = Non
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        if not isinstance(exc, faults.DroppedResponse):  # dropped on purpose: not a bug
+            log.exception("unhandled error on %s %s", request.method, request.url.path)
         return _envelope(ApiError(500, "INTERNAL_ERROR", "Unexpected server error."))
 
     for module in (
@@ -196,9 +211,55 @@ def create_app(store: Store, clock: Clock, settings: ServerSettings | None = Non
         admin,
     ):
         app.include_router(module.router)
+    app.include_router(notifications.admin_router)
 
     app.add_middleware(FrontDoor, ctx=ctx)
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = _document_errors(generate())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+_ENVELOPE_REF = "#/components/schemas/ErrorEnvelope"
+_FASTAPI_DEFAULTS = ("HTTPValidationError", "ValidationError")
+
+
+def _document_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """Make the document say what the server really answers.
+
+    FastAPI documents request validation with its own ``HTTPValidationError`` body, which
+    this server never sends (it answers ``VALIDATION_ERROR`` in the envelope), and it cannot
+    know that the front door may answer 503 before any route runs.
+    """
+    envelope = {"application/json": {"schema": {"$ref": _ENVELOPE_REF}}}
+    for path, operations in schema.get("paths", {}).items():
+        for operation in operations.values():
+            answers = operation.setdefault("responses", {})
+            for code, answer in answers.items():
+                ref = answer.get("content", {}).get("application/json", {}).get("schema", {})
+                if ref.get("$ref", "").rsplit("/", 1)[-1] in _FASTAPI_DEFAULTS:
+                    answers[code] = {
+                        "description": "Invalid input (VALIDATION_ERROR, names the field)",
+                        "content": envelope,
+                    }
+            if not path.startswith(_MAINTENANCE_EXEMPT):
+                answers.setdefault(
+                    "503",
+                    {
+                        "description": "Maintenance (MAINTENANCE) or an injected fault "
+                        "(INJECTED_FAULT), with Retry-After",
+                        "content": envelope,
+                    },
+                )
+    components = schema.get("components", {}).get("schemas", {})
+    for name in _FASTAPI_DEFAULTS:
+        components.pop(name, None)
+    return schema
 
 
 def openapi_json(app: FastAPI) -> str:

@@ -2,23 +2,38 @@
 
 Dates are relative to the clock at the moment of seeding, so "due in 10 days" stays true
 whatever day the demo is run.
+
+Every loan is *ledger-consistent*: its state is not written down but replayed, movement by
+movement, through the same domain transitions the API uses (``domain.account.borrow`` and
+``repay``), from the contract day to the day of seeding. The ledger rows of that replay are
+the member's statements, so statements, balance, interest and due date always agree. The
+replay is deterministic (a ``random.Random`` seeded by the member number); see
+docs/rules-money-service.md for how each history ends on the roster's figures.
 """
 
 from __future__ import annotations
 
+import random
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
-from mock_server import roster_services
+from acom_tui.api.schemas import JST
+from mock_server import money_service, roster_services
+from mock_server.banks import BY_CODE
+from mock_server.domain import account, eligibility
+from mock_server.domain.account import AccountState
+from mock_server.domain.money import ceil_to_1000
 from mock_server.hashing import ScryptParams, hash_secret
-from mock_server.store import meta
+from mock_server.store import ledger, loans, meta
 from mock_server.store.timefmt import iso
 
 DEMO_PIN = "4829"
 STAFF_ID = "S0001"
 STAFF_PASSWORD = "staff-demo-pass"  # noqa: S105 - the published demo password
+HISTORY_MEMBER = "10000010"  # the member with 10 years of busy history and a credit card
 
 
 @dataclass
@@ -33,7 +48,9 @@ class Seed:
     credit_limit: int
     principal: int
     interest_rate: str
-    last_movement_days_ago: int  # the borrowing or sufficient payment that set the due date
+    # The sufficient payment that set the due date (35-day cycle: due = that day + 35). The
+    # monthly cycle ignores it: its due date is the next cycle day after the seeding day.
+    last_movement_days_ago: int
     annual_income: int = 4_800_000
     other_lenders_balance: int = 0
     repayment_cycle: str = "35days"
@@ -188,12 +205,192 @@ def _roster() -> list[Seed]:
     ]
 
 
-def _next_monthly(today: date, day: int) -> date:
-    candidate = today.replace(day=day)
-    if candidate <= today:
-        year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
-        candidate = date(year, month, day)
-    return candidate
+def next_cycle_day(today: date, cycle_day: int) -> date:
+    """The first ``cycle_day`` of a month strictly after ``today``."""
+    candidate = account.add_months(today, 0, day_of_month=cycle_day)
+    return candidate if candidate > today else account.add_months(today, 1, day_of_month=cycle_day)
+
+
+# --- replayed loan histories --------------------------------------------------------------
+
+
+class _Replay:
+    """Applies domain transitions to one member's loan and records their ledger rows."""
+
+    def __init__(self, seed: Seed, rng: random.Random) -> None:
+        self.seed = seed
+        self.rng = rng
+        self.entries: list[ledger.Entry] = []
+        bank = BY_CODE.get(seed.bank_code)
+        self.instant = bool(bank and bank.instant_transfer)
+        self.repay_bank = seed.bank_code if bank and bank.internet_repayment else "0005"
+
+    def _at(self, day: date) -> datetime:
+        return datetime.combine(day, time(self.rng.randint(9, 21), self.rng.randint(0, 59)), JST)
+
+    def borrow(self, state: AccountState, amount: int, day: date) -> AccountState:
+        at = self._at(day)
+        after = account.borrow(state, amount, day)
+        transfer, arrives = eligibility.transfer_arrival(at, self.instant)
+        self.entries.append(
+            money_service.loan_entry(
+                self.seed.member_number, after, amount, at, self.seed.bank_code, transfer, arrives
+            )
+        )
+        return after
+
+    def repay(self, state: AccountState, amount: int, day: date) -> AccountState:
+        at = self._at(day)
+        after, allocation = account.repay(state, amount, day)
+        self.entries.append(
+            money_service.repayment_entry(
+                self.seed.member_number, after, allocation, at, self.repay_bank
+            )
+        )
+        return after
+
+
+def _walk(replay: _Replay, state: AccountState, day: date, end: date, busy: bool) -> AccountState:
+    """A plausible, never-overdue past from ``day`` until before ``end``.
+
+    Each step is a borrowing or an on-time repayment (0-5 days before the due date). ``busy``
+    borrows more often, for the member whose statements fill pages.
+    """
+    rng = replay.rng
+    borrow_odds = 0.75 if busy else 0.25
+    while True:
+        available = state.credit_limit - state.principal
+        if state.principal == 0:
+            day += timedelta(days=rng.randint(3, 40))
+            if day >= end:
+                return state
+            amount = rng.randint(10, max(10, min(available, state.credit_limit * 6 // 10) // 1000))
+            state = replay.borrow(state, amount * 1000, day)
+            continue
+        due = state.next_due_date
+        assert due is not None  # a balance always has a due date
+        room = (due - day).days - 2  # borrowings stay 2+ days before the due date
+        if rng.random() < borrow_odds and available >= 5000 and room >= 1:
+            day += timedelta(days=rng.randint(1, min(room, 10)))
+            if day >= end:
+                return state
+            amount = rng.randint(1, min(available, 100_000) // 1000) * 1000
+            state = replay.borrow(state, amount, day)
+            continue
+        day = due - timedelta(days=rng.randint(0, min(5, (due - day).days - 1)))
+        if day >= end:
+            return state
+        seen = account.view(state, day)
+        if rng.random() < 0.08:
+            amount = seen.payoff_amount
+        elif rng.random() < 0.25:
+            amount = seen.minimum_payment + rng.randint(1, 30) * 1000
+        else:
+            amount = seen.minimum_payment
+        state = replay.repay(state, min(amount, seen.payoff_amount), day)
+
+
+def replay_loan(seed: Seed, today: date) -> tuple[AccountState, list[ledger.Entry]]:
+    """The member's loan as of ``today`` and the ledger rows that led to it.
+
+    The history ends with three movements that land exactly on the roster's figures: a
+    payoff, a borrowing of principal + extra, and a sufficient repayment of interest + extra
+    on the "last movement" day, which sets the due date and leaves the roster's principal.
+    """
+    contract = today - timedelta(days=seed.contract_days_ago)
+    cycle: account.RepaymentCycle = "monthly" if seed.repayment_cycle == "monthly" else "35days"
+    state = account.new_account(
+        credit_limit=seed.credit_limit,
+        interest_rate=Decimal(seed.interest_rate),
+        contract_date=contract,
+        cycle=cycle,
+        cycle_day=seed.monthly_due_day if cycle == "monthly" else None,
+    )
+    if seed.principal == 0:
+        return state, []
+    rng = random.Random(int(seed.member_number))
+    replay = _Replay(seed, rng)
+    if cycle == "monthly":
+        assert seed.monthly_due_day is not None
+        target_due = next_cycle_day(today, seed.monthly_due_day)
+        due_before = account.add_months(target_due, -1, day_of_month=seed.monthly_due_day)
+        final_day = due_before - timedelta(days=rng.randint(0, 3))
+        borrow_day = due_before - timedelta(days=20)  # first due: the cycle day 14+ days later
+    else:
+        final_day = today - timedelta(days=seed.last_movement_days_ago)
+        borrow_day = final_day - timedelta(days=rng.randint(5, 12))
+        target_due = final_day + timedelta(days=account.CYCLE_DAYS)
+    payoff_day = borrow_day - timedelta(days=rng.randint(3, 20))
+    start = contract + timedelta(days=rng.randint(1, 10))
+    if start < payoff_day:
+        state = _walk(replay, state, start, payoff_day, busy=seed.member_number == HISTORY_MEMBER)
+    payoff = account.view(state, payoff_day).payoff_amount
+    if payoff:
+        state = replay.repay(state, payoff, payoff_day)
+
+    extra = ceil_to_1000(seed.principal * 5 // 100) + 1000  # always covers the minimum
+    state = replay.borrow(state, seed.principal + extra, borrow_day)
+    owed = account.view(state, final_day)
+    state = replay.repay(state, owed.payoff_amount - seed.principal, final_day)
+    if state.principal != seed.principal or state.next_due_date != target_due:
+        raise AssertionError(f"roster history of {seed.member_number} missed its figures")
+    return state, replay.entries
+
+
+# --- card use (カード利用明細) ----------------------------------------------------------------
+
+_SHOPS = (
+    ("コンビニ デモマート", 200, 2_000),
+    ("スーパー サンプル", 800, 8_000),
+    ("デモ書店", 600, 4_000),
+    ("オンラインショップ デモ", 1_000, 30_000),
+    ("デモ石油 給油所", 3_000, 9_000),
+    ("レストラン サンプル", 1_500, 12_000),
+    ("デモ交通 乗車券", 200, 15_000),
+    ("ドラッグストア デモ", 300, 5_000),
+)
+_BILLS = (("デモ電力", 4_000, 14_000), ("デモモバイル", 3_000, 9_000))
+CARD_BILL_DAY = 27
+_PURCHASES_A_DAY = (0, 1, 2, 3)
+_PURCHASE_WEIGHTS = (10, 50, 30, 10)  # 1.4 a day: 10 years fill 5,000+ statement rows
+
+
+def card_history(seed: Seed, now: datetime) -> list[ledger.Entry]:
+    """Deterministic card use from the contract day until yesterday: purchases most days,
+    utility bills on the card each month, and the monthly direct debit of the card bill."""
+    rng = random.Random(int(seed.member_number) * 7 + 1)
+    today = now.date()
+    day = today - timedelta(days=seed.contract_days_ago) + timedelta(days=1)
+    entries: list[ledger.Entry] = []
+    month_total = 0
+    number = seed.member_number
+
+    def add(hour: int, amount: int, merchant: str, description: str) -> None:
+        # The text iso() would write, built directly: this runs thousands of times per seed.
+        at = f"{day.isoformat()}T{hour:02d}:{rng.randrange(60):02d}:00+09:00"
+        entries.append(
+            ledger.Entry(number, "card", at, amount, merchant=merchant, description=description)
+        )
+
+    while day < today:
+        if day.day == CARD_BILL_DAY and month_total:
+            add(6, month_total, "ACマスターカード", "口座振替 カードご利用代金")
+            month_total = 0
+        if day.day == 10:
+            for name, low, high in _BILLS:
+                amount = rng.randint(low, high)
+                add(8, amount, name, "公共料金 カード払い")
+                month_total += amount
+        for _ in range(rng.choices(_PURCHASES_A_DAY, _PURCHASE_WEIGHTS)[0]):
+            name, low, high = rng.choice(_SHOPS)
+            amount = rng.randrange(low // 10, high // 10 + 1) * 10
+            add(9 + rng.randrange(14), amount, name, "ショッピング 1回払い")
+            month_total += amount
+        day += timedelta(days=1)
+    return entries
+
+
+# --- seeding --------------------------------------------------------------------------------
 
 
 def clear(conn: sqlite3.Connection) -> None:
@@ -213,16 +410,9 @@ def seed(conn: sqlite3.Connection, now: datetime, scrypt: ScryptParams) -> None:
     """Reset the database to the roster (inside the caller's write transaction)."""
     clear(conn)
     today = now.date()
+    entries: list[ledger.Entry] = []
     for s in _roster():
         contract = today - timedelta(days=s.contract_days_ago)
-        last_move = today - timedelta(days=s.last_movement_days_ago)
-        if s.principal == 0:
-            due: date | None = None
-        elif s.repayment_cycle == "monthly":
-            assert s.monthly_due_day is not None
-            due = _next_monthly(today, s.monthly_due_day)
-        else:
-            due = last_move + timedelta(days=35)
         member_hash = hash_secret(DEMO_PIN, scrypt)  # a salt of its own each
         conn.execute(
             "INSERT INTO members(member_number, pin_hash, name, name_kana, birthday, status, "
@@ -275,18 +465,13 @@ def seed(conn: sqlite3.Connection, now: datetime, scrypt: ScryptParams) -> None:
                 iso(now - timedelta(days=s.contract_days_ago)),
             ),
         )
-        conn.execute(
-            "INSERT INTO loans(member_number, principal, accrued_through, interest_free_until, "
-            "next_due_date, minimum_base) VALUES(?, ?, ?, ?, ?, ?)",
-            (
-                s.member_number,
-                s.principal,
-                last_move.isoformat(),
-                (contract + timedelta(days=30)).isoformat(),
-                None if due is None else due.isoformat(),
-                s.principal,
-            ),
-        )
+        state, history = replay_loan(s, today)
+        loans.insert(conn, s.member_number, state)
+        if s.has_credit_card:
+            # Interleave by time so that ids follow time, as they do for live movements.
+            history = sorted(history + card_history(s, now), key=lambda e: e.occurred_at)
+        entries.extend(history)
+    ledger.add_many(conn, entries)
     conn.execute(
         "INSERT INTO staff(staff_id, name, password_hash) VALUES(?, ?, ?)",
         (STAFF_ID, "サポート 担当", hash_secret(STAFF_PASSWORD, scrypt)),

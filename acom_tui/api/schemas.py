@@ -103,6 +103,10 @@ class LoginResult(Response):
     absolute_expires_at: AwareDatetime
     idle_timeout_s: int
     member_number: str
+    pin_change_required: bool = Field(
+        default=False,
+        description="The PIN is a one-time PIN from support staff: the member must change it now",
+    )
 
 
 # --- account ------------------------------------------------------------------------------
@@ -302,6 +306,12 @@ class Notice(Response):
     body: str
     created_at: AwareDatetime
     read: bool = False
+
+
+class NoticePage(Page[Notice]):
+    """A page of notices, with the member's unread count (the same on every page)."""
+
+    unread: int = 0
 
 
 # --- documents ----------------------------------------------------------------------------

@@ -1,68 +1,54 @@
-"""GET /v1/me/account."""
+"""GET /v1/me/account: every figure computed from the stored loan, the ledger and the clock."""
 
 from __future__ import annotations
 
-import math
-import sqlite3
-from datetime import date
-from decimal import Decimal
-
 from fastapi import APIRouter
 
-from acom_tui.api.schemas import Account, AccountStatus
+from acom_tui.api.schemas import Account
+from mock_server import money_service
 from mock_server.auth import Ctx, MemberId
-from mock_server.errors import ApiError, responses
-from mock_server.store import members
-from mock_server.store.timefmt import day
+from mock_server.domain import account
+from mock_server.errors import responses
 
 router = APIRouter(tags=["account"])
 
-
-def account_status(member: sqlite3.Row) -> AccountStatus:
-    if member["card_status"] == "lost":
-        return "card_lost"
-    if member["locked"]:
-        return "locked"
-    return "suspended" if member["status"] == "suspended" else "active"
+# Kept importable from here: other routes used it before the money model moved.
+account_status = money_service.account_status
 
 
-@router.get("/v1/me/account", response_model=Account, responses=responses(401, 403, 503))
+@router.get("/v1/me/account", response_model=Account, responses=responses(401, 403))
 def get_account(member_number: MemberId, ctx: Ctx) -> Account:
     now = ctx.now()
-    with ctx.store.read() as conn:
-        member = members.get(conn, member_number)
-        loan = conn.execute(
-            "SELECT * FROM loans WHERE member_number = ?", (member_number,)
-        ).fetchone()
-    if member is None or loan is None:
-        raise ApiError(404, "NOT_FOUND", "No such member.")
-    # Stored roster figures; the full money model replaces this (issue: money model).
-    limit = int(member["credit_limit"])
-    principal = int(loan["principal"])
-    due = day(loan["next_due_date"])
     today = now.date()
-    overdue = max(0, (today - due).days) if due is not None and principal > 0 else 0
-    k = Decimal("0.042") if limit <= 300_000 else Decimal("0.03")
-    payoff = principal + int(loan["unpaid_interest"]) + int(loan["unpaid_late_interest"])
-    minimum = min(payoff, math.ceil(Decimal(loan["minimum_base"]) * k / 1000) * 1000)
-    free_until: date | None = day(loan["interest_free_until"])
+    days = ctx.settings.delinquency_days
+    with ctx.store.read() as conn:
+        member = money_service.load_member(conn, member_number)
+        state = money_service.load_state(conn, member_number)
+    if money_service.delinquent(member, state, today, days):
+        # The one read that writes: the automatic suspension is due (checked again inside).
+        with ctx.store.write() as conn:
+            member = money_service.load_member(conn, member_number)
+            member = money_service.enforce_delinquency(conn, member, now, ctx.settings)
+    seen = account.view(state, today)
+    free_until = seen.interest_free_until
     return Account(
         member_number=member_number,
         name=member["name"],
-        credit_limit=limit,
-        principal=principal,
-        available=max(0, limit - principal),
-        interest_rate=Decimal(member["interest_rate"]),
-        accrued_interest=int(loan["unpaid_interest"]),
-        late_interest=int(loan["unpaid_late_interest"]),
-        payoff_amount=payoff,
-        next_due_date=due,
-        minimum_payment=minimum,
-        overdue_days=overdue,
-        repayment_cycle=member["repayment_cycle"],
-        monthly_due_day=member["monthly_due_day"],
+        credit_limit=seen.credit_limit,
+        principal=seen.principal,
+        available=seen.available,
+        interest_rate=seen.interest_rate,
+        accrued_interest=seen.accrued_interest,
+        late_interest=seen.late_interest,
+        payoff_amount=seen.payoff_amount,
+        next_due_date=seen.next_due_date,
+        minimum_payment=seen.minimum_payment,
+        overdue_days=seen.overdue_days,
+        repayment_cycle=seen.repayment_cycle,
+        monthly_due_day=seen.cycle_day,
+        # Shown only while it runs: a past promotion is history, not a feature of the loan.
         interest_free_until=free_until if free_until and free_until >= today else None,
-        status=account_status(member),
+        status=money_service.account_status(member),
         suspension_reason=member["suspension_reason"],
         has_credit_card=bool(member["has_credit_card"]),
         as_of=now,

@@ -1,4 +1,4 @@
-"""Mock control: the clock, maintenance, roster reset (admin token only)."""
+"""Mock control: the clock, maintenance, fault injection, roster reset (admin token only)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from acom_tui.api.schemas import (
     ClockFreeze,
     ClockSet,
     ClockState,
+    FaultSettings,
     MaintenanceSwitch,
     Status,
 )
-from mock_server import roster
+from mock_server import faults, roster
 from mock_server.auth import Ctx, require_admin
 from mock_server.domain.maintenance import Window
 from mock_server.errors import responses, validation_error
@@ -70,7 +71,26 @@ def switch_maintenance(body: MaintenanceSwitch, ctx: Ctx) -> Status:
     return status(ctx)
 
 
+@router.get("/faults", response_model=FaultSettings)
+def get_faults(ctx: Ctx) -> FaultSettings:
+    """The fault settings in force (a seed, if one was given, is not shown)."""
+    with ctx.store.read() as conn:
+        active = faults.load(conn)
+    return FaultSettings() if active is None else active.settings()
+
+
+@router.put("/faults", response_model=FaultSettings)
+def set_faults(body: faults.FaultRequest, ctx: Ctx) -> FaultSettings:
+    """Replace all fault settings; send ``{}`` to switch every fault off."""
+    with ctx.store.write() as conn:
+        faults.save(conn, body)
+        active = faults.load(conn)
+    return FaultSettings() if active is None else active.settings()
+
+
 @router.post("/reset", status_code=204)
 def reset(ctx: Ctx) -> None:
+    """Back to the demo roster: accounts, sessions, counters, and no injected faults."""
     with ctx.store.write() as conn:
         roster.seed(conn, ctx.now(), ctx.settings.scrypt)
+        faults.clear(conn)

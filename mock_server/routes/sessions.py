@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from fastapi import APIRouter, Request, Response
 
 from acom_tui.api.schemas import LoginRequest, LoginResult
+from mock_server import money_service
 from mock_server.auth import Ctx, bearer_token
 from mock_server.context import Context
 from mock_server.domain import lockout
@@ -116,6 +117,7 @@ def _attempt(
         members.add_address_failure(conn, address, now)
         return _locked() if outcome.locked else _invalid(outcome.remaining_attempts)
     members.reset_failures(conn, number)
+    member = money_service.enforce_delinquency(conn, member, now, ctx.settings)
     if member["card_status"] == "lost":
         return ApiError(
             403, "CARD_LOST", "This card was reported lost or stolen; it cannot be used to log in."

@@ -12,7 +12,7 @@ from mock_server.store import ddl_money, ddl_services
 
 # Bump when a table changes. A mock database with another version is rebuilt from the
 # roster at start (it holds demo data only); see docs/architecture.md.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -69,17 +69,19 @@ CREATE TABLE IF NOT EXISTS unknown_login_failures (
     failed_attempts INTEGER NOT NULL,
     locked          INTEGER NOT NULL DEFAULT 0
 );
--- The loan as of `accrued_through`: interest is brought forward from there by the clock.
+-- The loan as of `accrued_through` (domain.account.AccountState, whose limit, rate and cycle are
+-- in `members`): interest after that day is computed from the clock, not stored.
 CREATE TABLE IF NOT EXISTS loans (
     member_number        TEXT PRIMARY KEY REFERENCES members(member_number),
-    principal            INTEGER NOT NULL,
-    unpaid_interest      INTEGER NOT NULL DEFAULT 0,
-    unpaid_late_interest INTEGER NOT NULL DEFAULT 0,
+    principal            INTEGER NOT NULL CHECK (principal >= 0),
+    unpaid_interest      INTEGER NOT NULL DEFAULT 0 CHECK (unpaid_interest >= 0),
+    unpaid_late_interest INTEGER NOT NULL DEFAULT 0 CHECK (unpaid_late_interest >= 0),
     accrued_through      TEXT NOT NULL,
     interest_free_until  TEXT,
     next_due_date        TEXT,
-    minimum_base         INTEGER NOT NULL DEFAULT 0,
-    paid_in_cycle        INTEGER NOT NULL DEFAULT 0
+    minimum_base         INTEGER NOT NULL DEFAULT 0 CHECK (minimum_base >= 0),
+    paid_in_cycle        INTEGER NOT NULL DEFAULT 0 CHECK (paid_in_cycle >= 0),
+    last_overdue_on      TEXT
 );
 CREATE TABLE IF NOT EXISTS sessions (
     token_hash          TEXT PRIMARY KEY,

@@ -1,0 +1,95 @@
+"""What support staff change on a member (SPEC 2.17), and the one-time PINs they issue.
+
+Every function runs inside the caller's write transaction, so the change and its audit row
+commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from typing import Literal
+
+from mock_server.store.timefmt import iso, parse
+
+# A PIN reset by staff is a one-time PIN: it must be replaced by the member at the next
+# login, and stops working if not used in time (docs/api.md, "Staff API").
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS one_time_pins (
+    member_number TEXT PRIMARY KEY REFERENCES members(member_number),
+    issued_at     TEXT NOT NULL,
+    issued_by     TEXT NOT NULL,
+    expires_at    TEXT NOT NULL
+);
+"""
+
+OneTimePinState = Literal["none", "valid", "expired"]
+
+
+def ensure_schema(conn: sqlite3.Connection) -> None:
+    """Create the staff tables if the database predates them (idempotent, transactional)."""
+    conn.execute(SCHEMA)
+
+
+def set_suspension(conn: sqlite3.Connection, member_number: str, reason_code: str | None) -> None:
+    """Suspend with a reason code, or reinstate with None."""
+    conn.execute(
+        "UPDATE members SET status = ?, suspension_reason = ? WHERE member_number = ?",
+        ("active" if reason_code is None else "suspended", reason_code, member_number),
+    )
+
+
+def set_card_status(
+    conn: sqlite3.Connection, member_number: str, card_status: Literal["active", "lost"]
+) -> None:
+    conn.execute(
+        "UPDATE members SET card_status = ? WHERE member_number = ?", (card_status, member_number)
+    )
+
+
+def issue_one_time_pin(
+    conn: sqlite3.Connection,
+    member_number: str,
+    pin_hash: str,
+    *,
+    issued_by: str,
+    now: datetime,
+    expires_at: datetime,
+) -> None:
+    """Replace the PIN, clear the lock and failure count, and remember it is one-time."""
+    ensure_schema(conn)
+    conn.execute(
+        "UPDATE members SET pin_hash = ?, failed_attempts = 0, locked = 0, locked_at = NULL "
+        "WHERE member_number = ?",
+        (pin_hash, member_number),
+    )
+    conn.execute(
+        "INSERT INTO one_time_pins(member_number, issued_at, issued_by, expires_at) "
+        "VALUES(?, ?, ?, ?) ON CONFLICT(member_number) DO UPDATE SET "
+        "issued_at = excluded.issued_at, issued_by = excluded.issued_by, "
+        "expires_at = excluded.expires_at",
+        (member_number, iso(now), issued_by, iso(expires_at)),
+    )
+
+
+def one_time_pin_state(
+    conn: sqlite3.Connection, member_number: str, now: datetime
+) -> OneTimePinState:
+    """Whether the member's current PIN is a one-time PIN, and whether it is still usable."""
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'one_time_pins'"
+    ).fetchone()
+    if exists is None:
+        return "none"
+    row = conn.execute(
+        "SELECT expires_at FROM one_time_pins WHERE member_number = ?", (member_number,)
+    ).fetchone()
+    if row is None:
+        return "none"
+    return "valid" if now < parse(row["expires_at"]) else "expired"
+
+
+def clear_one_time_pin(conn: sqlite3.Connection, member_number: str) -> None:
+    """The member chose a PIN of their own: it is no longer one-time."""
+    ensure_schema(conn)
+    conn.execute("DELETE FROM one_time_pins WHERE member_number = ?", (member_number,))
