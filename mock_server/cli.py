@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import platformdirs
@@ -39,7 +40,6 @@ def default_db() -> Path:
 
 def build_app_from_env() -> object:
     """uvicorn factory used for multi-worker runs (configuration via environment)."""
-    from datetime import datetime
 
     from mock_server.app import create_app
     from mock_server.clock import Clock
@@ -59,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import uvicorn
 
+    from mock_server.clock import Clock
     from mock_server.roster import seed
     from mock_server.settings import ServerSettings
     from mock_server.store import Store
@@ -66,20 +67,25 @@ def main(argv: list[str] | None = None) -> int:
     db: Path = args.db or default_db()
     db.parent.mkdir(parents=True, exist_ok=True)
     token = os.environ.get("ACOM_MOCK_ADMIN_TOKEN") or secrets.token_urlsafe(24)
+    clock = Clock()
     if args.frozen_at:
-        from datetime import datetime
-
-        at = datetime.fromisoformat(args.frozen_at)
-        if at.tzinfo is None:
-            print("--frozen-at needs a timezone, e.g. 2026-12-01T10:00:00+09:00", file=sys.stderr)
+        try:
+            at = datetime.fromisoformat(args.frozen_at)
+        except ValueError:
+            at = None
+        if at is None or at.tzinfo is None:
+            print(
+                "--frozen-at needs an ISO time with a timezone, e.g. 2026-12-01T10:00:00+09:00",
+                file=sys.stderr,
+            )
             return 2
         os.environ["ACOM_MOCK_FROZEN_AT"] = args.frozen_at
+        clock = Clock(at, frozen=True)
     store = Store.open(db)
-    if args.reset:
-        from mock_server.clock import Clock
-
+    if store.fresh or args.reset:
+        # Seed here, once, before any worker starts: workers must not race to seed.
         with store.write() as conn:
-            seed(conn, Clock().now(), ServerSettings().scrypt)
+            seed(conn, clock.now(), ServerSettings().scrypt)
     store.close()
     os.environ["ACOM_MOCK_DB"] = str(db)
     os.environ["ACOM_MOCK_ADMIN_TOKEN"] = token

@@ -28,7 +28,7 @@ from mock_server.domain.money import Allocation, OverpaymentError
 from mock_server.errors import ApiError, validation_error
 from mock_server.settings import ServerSettings
 from mock_server.store import audit, documents, ledger, loans, members
-from mock_server.store.timefmt import iso
+from mock_server.store.timefmt import iso, parse
 
 #: Fictional: the real line names the lender's registration with the Kanto Finance Bureau.
 LENDER_REGISTRATION = "貸金業登録番号 関東財務局長(00)第00000号"
@@ -91,6 +91,12 @@ def enforce_delinquency(
     if state is None or not delinquent(member, state, now.date(), settings.delinquency_days):
         return member
     number = member["member_number"]
+    # Once per missed due date: a staff reinstatement after the due date overrides the
+    # automatic rule until a new due date is missed (docs/decisions.md).
+    reinstated = audit.last_action_at(conn, number, "reinstate")
+    due = state.next_due_date
+    if reinstated is not None and due is not None and parse(reinstated).date() > due:
+        return member
     days = account.overdue_days(state, now.date())
     _suspend(conn, number, "DELINQUENCY", now, {"overdue_days": days})
     return load_member(conn, number)

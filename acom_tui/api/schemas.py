@@ -14,7 +14,17 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SecretStr, StrictBool, StrictInt
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    SecretStr,
+    StrictBool,
+    StrictInt,
+    WithJsonSchema,
+)
 
 from acom_tui.formatting import JST as JST  # Japan time: the one timezone of the contract
 
@@ -44,6 +54,14 @@ IdentityDocument = Literal[
 TransferKind = Literal["instant", "scheduled"]
 
 T = TypeVar("T")
+
+# A secret the server hands out (session token, one-time PIN): hidden from repr() and logs
+# on the client side, written out in full only on the wire.
+IssuedSecret = Annotated[
+    SecretStr,
+    PlainSerializer(lambda value: value.get_secret_value(), return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string"}),
+]
 
 
 class Request(BaseModel):
@@ -98,7 +116,7 @@ class LoginRequest(Request):
 
 
 class LoginResult(Response):
-    token: str
+    token: IssuedSecret
     expires_at: AwareDatetime = Field(description="When the session ends if it stays idle")
     absolute_expires_at: AwareDatetime
     idle_timeout_s: int
@@ -396,7 +414,7 @@ class StaffLoginRequest(Request):
 
 
 class StaffLoginResult(Response):
-    token: str
+    token: IssuedSecret
     staff_id: str
     expires_at: AwareDatetime
     idle_timeout_s: int
@@ -428,7 +446,7 @@ class SuspendRequest(StaffReason):
 
 class OneTimePin(Response):
     member_number: str
-    one_time_pin: str
+    one_time_pin: IssuedSecret
     expires_at: AwareDatetime
 
 

@@ -16,6 +16,7 @@ from mock_server.domain import lockout
 from mock_server.errors import ApiError, responses, validation_error
 from mock_server.hashing import new_token, token_hash, verify_secret
 from mock_server.store import members, sessions
+from mock_server.store import staff as staff_store
 from mock_server.store.timefmt import parse
 
 router = APIRouter(tags=["sessions"])
@@ -75,6 +76,13 @@ def login(body: LoginRequest, request: Request, ctx: Ctx) -> LoginResult:
             )
         else:
             error = _attempt(ctx, conn, body.member_number, pin, address, now)
+            one_time = staff_store.one_time_pin_state(conn, body.member_number, now)
+            if error is None and one_time == "expired":
+                error = ApiError(
+                    403,
+                    "ONE_TIME_PIN_EXPIRED",
+                    "The one-time PIN from the support desk has expired; ask for a new one.",
+                )
             if error is None:
                 token = new_token()
                 absolute = now + settings.absolute_timeout
@@ -88,6 +96,7 @@ def login(body: LoginRequest, request: Request, ctx: Ctx) -> LoginResult:
                     absolute_expires_at=absolute,
                     idle_timeout_s=int(settings.idle_timeout.total_seconds()),
                     member_number=body.member_number,
+                    pin_change_required=one_time == "valid",
                 )
     assert error is not None
     raise error
@@ -114,6 +123,8 @@ def _attempt(
             members.set_unknown(conn, number, outcome.failed_attempts, outcome.locked)
         else:
             members.set_failures(conn, number, outcome.failed_attempts, outcome.locked, now)
+            if outcome.locked:
+                sessions.revoke_all(conn, "member", number, now, "locked")
         members.add_address_failure(conn, address, now)
         return _locked() if outcome.locked else _invalid(outcome.remaining_attempts)
     members.reset_failures(conn, number)
@@ -132,12 +143,14 @@ def _attempt(
     return None
 
 
-@router.delete("/v1/sessions/current", status_code=204, responses=responses(401, 503))
+@router.delete("/v1/sessions/current", status_code=204, responses=responses(401, 403, 503))
 def logout(request: Request, ctx: Ctx) -> Response:
     digest = token_hash(bearer_token(request))
     with ctx.store.write() as conn:
         row = sessions.get(conn, digest)
         if row is None or row["revoked_at"] is not None:
             raise ApiError(401, "UNAUTHENTICATED", "This token is not valid.")
+        if row["kind"] != "member":
+            raise ApiError(403, "FORBIDDEN", "Staff sessions end at /v1/staff/sessions/current.")
         sessions.revoke(conn, digest, ctx.now(), "logout")
     return Response(status_code=204)

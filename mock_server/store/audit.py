@@ -52,3 +52,12 @@ def list_entries(
         f"SELECT * FROM audit {where} ORDER BY id DESC LIMIT ?",  # noqa: S608 - fixed clauses
         [*params, limit],
     ).fetchall()
+
+
+def last_action_at(conn: sqlite3.Connection, member_number: str, action: str) -> str | None:
+    """When ``action`` was last recorded for the member (ISO text), if ever."""
+    row = conn.execute(
+        "SELECT MAX(at) AS at FROM audit WHERE member_number = ? AND action = ?",
+        (member_number, action),
+    ).fetchone()
+    return None if row is None else row["at"]

@@ -26,11 +26,6 @@ CREATE TABLE IF NOT EXISTS one_time_pins (
 OneTimePinState = Literal["none", "valid", "expired"]
 
 
-def ensure_schema(conn: sqlite3.Connection) -> None:
-    """Create the staff tables if the database predates them (idempotent, transactional)."""
-    conn.execute(SCHEMA)
-
-
 def set_suspension(conn: sqlite3.Connection, member_number: str, reason_code: str | None) -> None:
     """Suspend with a reason code, or reinstate with None."""
     conn.execute(
@@ -57,7 +52,6 @@ def issue_one_time_pin(
     expires_at: datetime,
 ) -> None:
     """Replace the PIN, clear the lock and failure count, and remember it is one-time."""
-    ensure_schema(conn)
     conn.execute(
         "UPDATE members SET pin_hash = ?, failed_attempts = 0, locked = 0, locked_at = NULL "
         "WHERE member_number = ?",
@@ -76,11 +70,6 @@ def one_time_pin_state(
     conn: sqlite3.Connection, member_number: str, now: datetime
 ) -> OneTimePinState:
     """Whether the member's current PIN is a one-time PIN, and whether it is still usable."""
-    exists = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'one_time_pins'"
-    ).fetchone()
-    if exists is None:
-        return "none"
     row = conn.execute(
         "SELECT expires_at FROM one_time_pins WHERE member_number = ?", (member_number,)
     ).fetchone()
@@ -91,5 +80,4 @@ def one_time_pin_state(
 
 def clear_one_time_pin(conn: sqlite3.Connection, member_number: str) -> None:
     """The member chose a PIN of their own: it is no longer one-time."""
-    ensure_schema(conn)
     conn.execute("DELETE FROM one_time_pins WHERE member_number = ?", (member_number,))

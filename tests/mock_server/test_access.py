@@ -363,3 +363,22 @@ async def test_staff_login_and_role_separation(http: httpx.AsyncClient) -> None:
     bad = await http.post("/v1/staff/sessions", json={"staff_id": "S0001", "password": "nope"})
     assert bad.status_code == 401
     assert "nope" not in bad.text
+
+
+async def test_lock_at_login_ends_open_sessions(http: httpx.AsyncClient) -> None:
+    headers = await token_for(http, "10000002")  # resets its two earlier failures
+    answers = [(await login(http, "10000002", "0000")).status_code for _ in range(3)]
+    assert answers == [401, 401, 423]
+    after = await http.get("/v1/me/account", headers=headers)
+    assert after.status_code == 401
+    assert error(after)["details"] == {"reason": "locked"}
+
+
+async def test_member_logout_refuses_a_staff_token(http: httpx.AsyncClient) -> None:
+    staff = await http.post(
+        "/v1/staff/sessions", json={"staff_id": "S0001", "password": "staff-demo-pass"}
+    )
+    headers = {"Authorization": f"Bearer {staff.json()['token']}"}
+    refused = await http.delete("/v1/sessions/current", headers=headers)
+    assert refused.status_code == 403
+    assert error(refused)["code"] == "FORBIDDEN"

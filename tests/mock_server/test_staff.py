@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from mock_server.clock import Clock
 from mock_server.domain.pin_rules import weak_pin_reason
 from mock_server.hashing import verify_secret
 from mock_server.routes.staff import (
@@ -238,7 +239,9 @@ async def test_reinstate_roster_delinquency_and_conflict_when_active(
     )
     assert ok.status_code == 200
     assert ok.json()["status"] == "active"
-    # (Logging in would suspend 10000004 again: it is still 61+ days overdue, SPEC 2.4.)
+    # Still 61+ days overdue, but staff reinstated it after the missed due date: the
+    # automatic rule does not suspend it again for the same missed due date.
+    assert (await login(http, "10000004")).status_code == 201
     again = await http.post(
         "/v1/staff/members/10000004/reinstate", json={"reason": "入金確認"}, headers=staff
     )
@@ -333,11 +336,25 @@ async def test_pin_reset_unlocks_and_is_one_time(
     assert action_rows(store)[0]["details"]["was_locked"] is True
 
 
-def test_one_time_pin_state_before_any_reset(store: Store) -> None:
-    # A database that never had a PIN reset may not have the table yet.
-    with store.write() as conn:
-        conn.execute("DROP TABLE IF EXISTS one_time_pins")
-        assert staff_store.one_time_pin_state(conn, "10000001", FIXED_NOW) == "none"
+async def test_login_with_one_time_pin_requires_a_change_and_expires(
+    http: httpx.AsyncClient, staff: dict[str, str], clock: Clock
+) -> None:
+    response = await http.post(
+        "/v1/staff/members/10000003/pin-reset", json={"reason": "再設定"}, headers=staff
+    )
+    pin = response.json()["one_time_pin"]
+    first = await login(http, "10000003", pin)
+    assert first.json()["pin_change_required"] is True
+    ordinary = await login(http, "10000001")
+    assert ordinary.json()["pin_change_required"] is False
+
+    clock.advance(timedelta(hours=24))
+    expired = await login(http, "10000003", pin)
+    assert expired.status_code == 403
+    assert error(expired)["code"] == "ONE_TIME_PIN_EXPIRED"
+    # A wrong PIN still counts as a wrong PIN, expired one-time PIN or not.
+    wrong = await login(http, "10000003", "0000")
+    assert error(wrong)["code"] == "INVALID_CREDENTIALS"
 
 
 # --- lookup and not found -----------------------------------------------------------------

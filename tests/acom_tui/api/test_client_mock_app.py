@@ -369,8 +369,10 @@ async def test_staff_card_lost_and_reissued(client: Client, staff: StaffClient) 
 async def test_staff_pin_reset_gives_a_one_time_pin(staff: StaffClient) -> None:
     otp = await staff.reset_pin("10000002", reason="暗証番号忘れ")
     assert otp.member_number == "10000002"
-    assert len(otp.one_time_pin) == 4
-    assert otp.one_time_pin.isdigit()
+    pin = otp.one_time_pin.get_secret_value()
+    assert len(pin) == 4
+    assert pin.isdigit()
+    assert pin not in repr(otp)
     assert otp.expires_at == NOW + timedelta(hours=24)
 
 
