@@ -15,6 +15,7 @@ import json
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Final, Literal, TypeGuard
 
 __all__ = [
@@ -70,18 +71,38 @@ def get_language() -> Language:
     return _current
 
 
-@cache
-def catalogue(lang: Language) -> Mapping[str, str]:
-    """The whole catalogue of one language, loaded on first use and kept."""
-    if not is_language(lang):
-        raise ValueError(f"unsupported language {lang!r}")
-    path = resources.files("acom_tui").joinpath("locales", f"{lang}.json")
+def _load(path: Traversable, name: str) -> dict[str, str]:
     data = json.loads(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in data.items()
     ):
-        raise ValueError(f"locales/{lang}.json must be a flat object of strings")
+        raise ValueError(f"{name} must be a flat object of strings")
     return data
+
+
+@cache
+def catalogue(lang: Language) -> Mapping[str, str]:
+    """The whole catalogue of one language, loaded on first use and kept.
+
+    ``locales/{lang}.json`` holds the shared texts; each screen area may add its own file
+    ``locales/{lang}/{area}.json``. A key defined twice is an error, not a silent override.
+    """
+    if not is_language(lang):
+        raise ValueError(f"unsupported language {lang!r}")
+    root = resources.files("acom_tui").joinpath("locales")
+    merged = _load(root.joinpath(f"{lang}.json"), f"locales/{lang}.json")
+    area_dir = root.joinpath(lang)
+    if area_dir.is_dir():
+        for path in sorted(area_dir.iterdir(), key=lambda p: p.name):
+            if not path.name.endswith(".json"):
+                continue
+            name = f"locales/{lang}/{path.name}"
+            area = _load(path, name)
+            twice = sorted(merged.keys() & area.keys())
+            if twice:
+                raise ValueError(f"{name} redefines {', '.join(twice[:5])}")
+            merged.update(area)
+    return merged
 
 
 class _Params(dict[str, object]):

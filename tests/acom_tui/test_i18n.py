@@ -69,8 +69,16 @@ def strict_and_restored() -> Iterator[None]:
 
 
 def raw(lang: str) -> dict[str, str]:
+    """The shared file and every area file of one language, merged."""
     data: dict[str, str] = json.loads((LOCALES / f"{lang}.json").read_text(encoding="utf-8"))
+    for area in sorted((LOCALES / lang).glob("*.json")):
+        data.update(json.loads(area.read_text(encoding="utf-8")))
     return data
+
+
+def test_area_files_exist_in_both_languages() -> None:
+    names = {lang: sorted(p.name for p in (LOCALES / lang).glob("*.json")) for lang in ("ja", "en")}
+    assert names["ja"] == names["en"]
 
 
 def placeholders(template: str) -> set[str]:
