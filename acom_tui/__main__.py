@@ -1,0 +1,5 @@
+"""``python -m acom_tui``: the same as the ``acom-tui`` command."""
+
+from acom_tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,444 @@
+"""The Textual app: screens, global keys, the session and its idle logout, the theme.
+
+Start-up is a feature: this module imports Textual and our light modules only. The
+backend (httpx, and for ``--demo`` FastAPI, SQLite and the roster) is opened in a thread
+worker after the login screen has been painted; a login submitted before that simply
+waits for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from datetime import timedelta
+from functools import partial
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.theme import BUILTIN_THEMES
+
+from acom_tui import errors_ui
+from acom_tui.i18n import set_language, t
+from acom_tui.screens.base import AcomModal, AcomScreen, localize_bindings
+from acom_tui.screens.login import LoginScreen
+from acom_tui.session import LOGOUT_TIMEOUT_S, Backend, ServerClock, Session, system_now
+
+if TYPE_CHECKING:
+    from acom_tui.api.schemas import MaintenanceWindow, Status
+    from acom_tui.config import Settings
+    from acom_tui.credentials import CredentialStore
+
+__all__ = ["DEFAULT_THEME", "AcomApp", "BackendSource"]
+
+log = logging.getLogger("acom_tui.app")
+
+BackendSource = Backend | Callable[[], Backend]
+"""A ready backend (tests), or a blocking function that opens one (run in a thread)."""
+
+DEFAULT_THEME = "textual-dark"
+# Older Textual releases called the ANSI theme "textual-ansi"; configs written for them
+# keep working.
+THEME_ALIASES: Mapping[str, str] = {"textual-ansi": "ansi-dark"}
+
+
+class AcomApp(App[int], inherit_bindings=False):
+    """The member portal. ``backend`` is what it talks to; everything else has defaults.
+
+    ``demo`` says, before a backend factory has run, that it opens the embedded demo (the
+    login screen shows the demo banner from its first paint).
+    """
+
+    CSS_PATH = "app.tcss"
+    TITLE = "acom-tui"
+    # A mode rather than get_default_screen(): Textual loads a screen's CSS_PATH only for
+    # screens it creates itself.
+    MODES: ClassVar[dict[str, Any]] = {"portal": LoginScreen}
+    DEFAULT_MODE = "portal"
+    # The footer shows this key for the palette; F2 works where tmux or an IDE eats Ctrl+P.
+    COMMAND_PALETTE_BINDING = "f2"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "keys.help", id="app.help"),
+        Binding(
+            "f2,ctrl+p",
+            "command_palette",
+            "keys.palette",
+            id="app.command_palette",
+            show=False,
+            priority=True,
+        ),
+        Binding("f10,ctrl+q", "quit", "keys.quit", id="app.quit", priority=True),
+        # Textual's own: Ctrl+C copies in an input, and elsewhere says how to quit.
+        Binding("ctrl+c", "help_quit", show=False, system=True, id="app.help_quit"),
+    ]
+
+    def __init__(
+        self,
+        backend: BackendSource,
+        *,
+        demo: bool = False,
+        settings: Settings | None = None,
+        lang: str | None = None,
+        theme: str | None = None,
+        idle_warning_seconds: int | None = None,
+        animations: bool = True,
+        after_first_paint: Callable[[AcomApp], None] | None = None,
+        credentials: CredentialStore | None = None,
+    ) -> None:
+        if lang is not None:
+            set_language(lang)
+        super().__init__()
+        localize_bindings(self)
+        self._backend_source = backend
+        self._demo = demo
+        self._backend: Backend | None = backend if isinstance(backend, Backend) else None
+        self._backend_error: BaseException | None = None
+        self._backend_ready = asyncio.Event()
+        if self._backend is not None:
+            self._backend_ready.set()
+        self.server_clock = ServerClock(self._backend.now if self._backend else system_now)
+        self.settings = settings
+        self.session: Session | None = None
+        self.next_maintenance: MaintenanceWindow | None = None
+        self._ending = False
+        self._after_first_paint_hook = after_first_paint
+        self._credentials = credentials
+        self.remembered_member_number: str | None = None
+
+        warning = idle_warning_seconds
+        if warning is None:
+            warning = settings.ui.idle_warning_seconds if settings is not None else 60
+        self.idle_warning = timedelta(seconds=warning)
+        self.title = t("app.title")
+        self.sub_title = t("app.demo_badge") if self.is_demo else ""
+        if not animations:
+            # Snapshots and slow SSH links: no cursor blink, no smooth scrolling.
+            self.animation_level = "none"
+        self._requested_theme = theme or (settings.ui.theme if settings else DEFAULT_THEME)
+        self._keymap_setting: Mapping[str, str] = settings.keymap if settings else {}
+
+    # --- state ------------------------------------------------------------------------
+
+    @property
+    def is_demo(self) -> bool:
+        return self._backend.demo if self._backend is not None else self._demo
+
+    @property
+    def backend(self) -> Backend | None:
+        """The backend once opened (None while it is still starting)."""
+        return self._backend
+
+    @property
+    def login_screen(self) -> LoginScreen:
+        screen = self.screen_stack[0]
+        assert isinstance(screen, LoginScreen)
+        return screen
+
+    # --- start-up ---------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self._apply_theme(self._requested_theme)
+        if self._keymap_setting:
+            self.set_keymap(dict(self._keymap_setting))
+        self.set_interval(1.0, self.heartbeat, name="heartbeat")
+        self.call_after_refresh(self._after_first_paint)
+
+    def _apply_theme(self, name: str) -> None:
+        for alias, target in THEME_ALIASES.items():
+            if alias not in self.available_themes and target in BUILTIN_THEMES:
+                self.register_theme(_renamed(BUILTIN_THEMES[target], alias))
+        if name in self.available_themes:
+            self.theme = name
+        else:
+            log.warning("unknown theme %r, keeping %r", name, self.theme)
+            self.notify(t("app.unknown_theme", theme=name), severity="warning")
+
+    def _after_first_paint(self) -> None:
+        if self._after_first_paint_hook is not None:
+            self._after_first_paint_hook(self)
+            return
+        if self._backend is None:
+            self._open_backend()
+        if self.settings is not None and self.settings.remember_member_number:
+            self._load_remembered()
+
+    @work(thread=True, exclusive=True, group="backend", exit_on_error=False)
+    def _open_backend(self) -> None:
+        source = self._backend_source
+        try:
+            backend = source() if callable(source) else source
+        except Exception as exc:
+            log.exception("could not open the backend")
+            self.call_from_thread(self._backend_failed, exc)
+            return
+        try:
+            self.call_from_thread(self._backend_opened, backend)
+        except RuntimeError:
+            # The app quit while the backend was starting: release it here.
+            asyncio.run(backend.aclose())
+
+    def _backend_opened(self, backend: Backend) -> None:
+        self._backend = backend
+        self.server_clock = ServerClock(backend.now)
+        self.sub_title = t("app.demo_badge") if backend.demo else ""
+        self._backend_ready.set()
+
+    def _backend_failed(self, error: BaseException) -> None:
+        self._backend_error = error
+        self._backend_ready.set()
+
+    async def wait_backend(self) -> Backend:
+        await self._backend_ready.wait()
+        if self._backend is None:
+            from acom_tui.api.errors import ConnectionFailed
+
+            error = self._backend_error
+            raise ConnectionFailed(str(error) if error else "no backend") from error
+        return self._backend
+
+    @property
+    def credentials(self) -> CredentialStore:
+        if self._credentials is None:
+            from acom_tui.credentials import CredentialStore
+
+            self._credentials = CredentialStore()
+        return self._credentials
+
+    @work(thread=True, group="keyring", exit_on_error=False)
+    def _load_remembered(self) -> None:
+        result = self.credentials.load()
+        self.call_from_thread(self.login_screen.remembered, result)
+
+    @work(thread=True, group="keyring", exit_on_error=False)
+    def save_remember_choice(self, member_number: str, remember: bool) -> None:
+        """Store or forget the member number, and the choice, off the UI thread."""
+        was = self.settings.remember_member_number if self.settings else False
+        if remember:
+            result = self.credentials.remember(member_number)
+        elif was:
+            result = self.credentials.forget()
+        else:
+            result = None
+        if result is not None and result.available and remember:
+            self.remembered_member_number = member_number
+        elif not remember:
+            self.remembered_member_number = None
+        if result is not None and result.report:
+            self.call_from_thread(
+                self.notify, t("login.remember.unavailable"), severity="warning", timeout=8
+            )
+        if remember != was:
+            from acom_tui.config import ConfigError, Settings, save_preferences
+
+            # Without a config file the app started on defaults; the choice creates one.
+            base = self.settings if self.settings is not None else Settings()
+            updated = base.model_copy(update={"remember_member_number": remember})
+            try:
+                save_preferences(updated)
+            except (ConfigError, OSError) as exc:
+                log.warning("could not save the remember choice: %s", exc)
+            else:
+                self.settings = updated
+
+    # --- the session ------------------------------------------------------------------
+
+    async def login(self, member_number: str, pin: str) -> Session:
+        backend = await self.wait_backend()
+        result = await backend.client.login(member_number, pin)
+        self.session = Session(backend, self.server_clock, result)
+        self._ending = False
+        log.info("logged in")
+        return self.session
+
+    def note_status(self, status: Status) -> None:
+        """Learn the server's time and the next maintenance from ``GET /v1/status``."""
+        self.server_clock.observe(status.server_time)
+        self.next_maintenance = status.next_maintenance
+
+    async def open_dashboard(self) -> None:
+        from acom_tui.screens.dashboard import DashboardScreen
+
+        await self.push_screen(DashboardScreen())
+
+    async def end_session(self, reason_key: str | None) -> None:
+        """Log out (revoke the token), drop every screen above login, say why there."""
+        if self._ending:
+            return
+        self._ending = True
+        try:
+            session, self.session = self.session, None
+            if session is not None:
+                await session.end()
+            while len(self.screen_stack) > 1:
+                await self.pop_screen()
+            self.login_screen.reset(t(reason_key) if reason_key else None)
+            log.info("session ended (%s)", reason_key or "no reason shown")
+        finally:
+            self._ending = False
+
+    async def heartbeat(self) -> None:
+        """Once a second: tick the visible countdowns, warn or log out when idle.
+
+        Tests move the mock clock and call this directly instead of waiting.
+        """
+        screen = self.screen
+        # A screen just pushed may not have composed its widgets yet.
+        if isinstance(screen, AcomScreen | AcomModal) and screen.is_mounted:
+            screen.heartbeat()
+        await self._check_session()
+
+    async def _check_session(self) -> None:
+        session = self.session
+        if session is None or self._ending:
+            return
+        upcoming = self.next_maintenance
+        if upcoming is not None and upcoming.starts_at <= self.server_clock.now():
+            # The server revokes every session at the start; leave before it says so.
+            await self.end_session("login.reason.maintenance")
+            self._show_maintenance(upcoming.ends_at)
+            return
+        phase, _remaining = session.phase(self.idle_warning)
+        from acom_tui.screens.idle_warning import IdleWarningScreen
+
+        warning_shown = any(isinstance(s, IdleWarningScreen) for s in self.screen_stack)
+        if phase == "expired":
+            await self.end_session("login.reason.idle")
+        elif phase == "warning" and not warning_shown:
+            await self.push_screen(IdleWarningScreen(session))
+        elif phase == "active" and isinstance(self.screen, IdleWarningScreen):
+            # Renewed by another request (the member kept using a screen).
+            self.screen.dismiss()
+
+    def _show_maintenance(self, ends_at: Any) -> None:
+        from acom_tui.screens.maintenance import MaintenanceScreen
+
+        self.push_screen(MaintenanceScreen(ends_at))
+
+    # --- errors -----------------------------------------------------------------------
+
+    def report_error(
+        self, error: BaseException, *, inline: Callable[[str], None] | None = None
+    ) -> None:
+        """Show ``error`` the one way errors are shown (see ``errors_ui``)."""
+        message = errors_ui.message_for(error)
+        logged_in = self.session is not None
+        if logged_in and errors_ui.ends_session(error):
+            self.run_worker(self._end_after(error), group="end-session")
+            return
+        if inline is not None:
+            inline(message)
+        if errors_ui.wants_screen(error, logged_in=logged_in):
+            screen = errors_ui.screen_for(
+                error, now=self.server_clock.now, server_url=self._server_url()
+            )
+            if screen is not None:
+                self.push_screen(screen)
+                return
+        if inline is None:
+            self.notify(message, severity="error", timeout=10)
+
+    async def _end_after(self, error: BaseException) -> None:
+        from acom_tui.api import errors
+
+        reason = "error.SESSION_EXPIRED"
+        if isinstance(error, errors.SessionExpired):
+            reason = {
+                "idle_timeout": "login.reason.idle",
+                "maintenance": "login.reason.maintenance",
+            }.get(str(error.details.get("reason")), reason)
+        elif isinstance(error, errors.Maintenance):
+            reason = "login.reason.maintenance"
+        elif not isinstance(error, errors.Unauthenticated):
+            reason = "login.reason.account_changed"
+        await self.end_session(reason)
+        screen = errors_ui.screen_for(error, now=self.server_clock.now)
+        if screen is not None:
+            await self.push_screen(screen)
+
+    def _server_url(self) -> str | None:
+        if self._backend is None or self._backend.demo:
+            return None
+        return self._backend.client.base_url
+
+    # --- actions ----------------------------------------------------------------------
+
+    def action_help(self, topic: str | None = None) -> None:
+        from acom_tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(topic))
+
+    def action_simulator(self) -> None:
+        from acom_tui.screens.simulator import SimulatorScreen
+
+        if not isinstance(self.screen, SimulatorScreen):
+            self.push_screen(SimulatorScreen())
+
+    async def action_logout(self) -> None:
+        await self.end_session("login.reason.logged_out")
+
+    async def action_quit(self) -> None:
+        """Quit; a logged-in member is logged out first, never waiting long for it."""
+        session, self.session = self.session, None
+        if session is not None:
+            await session.end(wait=LOGOUT_TIMEOUT_S)
+        self.exit(0)
+
+    async def on_unmount(self) -> None:
+        backend = self._backend
+        if backend is not None:
+            self._backend = None
+            try:
+                await asyncio.wait_for(backend.aclose(), LOGOUT_TIMEOUT_S)
+            except Exception:
+                log.exception("closing the backend failed")
+
+    # --- keys -------------------------------------------------------------------------
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys as printed on the keyboard (F1 and Esc, not f1 and esc)."""
+        display = super().get_key_display(binding)
+        if binding.key_display:
+            return display
+        if display[:1] == "f" and display[1:].isdigit():
+            return display.upper()
+        return {"esc": "Esc", "enter": "Enter", "tab": "Tab"}.get(display, display)
+
+    # --- command palette --------------------------------------------------------------
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        # Textual's own placeholder is English and ends in an ambiguous-width ellipsis.
+        # is_open() is typed for App[object]; the app's return type does not matter to it.
+        if self.use_command_palette and not CommandPalette.is_open(cast(Any, self)):
+            placeholder = t("palette.placeholder")
+            self.push_screen(CommandPalette(placeholder=placeholder, id="--command-palette"))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Every key binding of the screen, by its description, plus the theme picker."""
+        seen: set[str] = set()
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if not binding.id or not binding.description or binding.id in seen:
+                continue
+            if binding.action in ("command_palette", "app.command_palette"):
+                continue
+            seen.add(binding.id)
+            yield SystemCommand(
+                binding.description,
+                t("palette.key", key=self.get_key_display(binding.with_key(key))),
+                partial(self.run_action, binding.action, active.node),
+                discover=active.enabled,
+            )
+        yield SystemCommand(t("palette.theme"), t("palette.theme_help"), self.action_change_theme)
+
+
+def _renamed(theme: Any, name: str) -> Any:
+    from dataclasses import replace
+
+    return replace(theme, name=name)

@@ -1,0 +1,266 @@
+"""User settings (one TOML file) and the directories the app writes to.
+
+The file lives at ``platformdirs.user_config_path("acom-tui") / "config.toml"``; the
+environment variable ``ACOM_TUI_CONFIG`` points somewhere else (tests, several profiles).
+Nothing secret is ever part of the settings: the PIN and the session token are not config,
+and the remembered member number lives in the OS keyring (see ``credentials.py``).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import tempfile
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import ValidationError as PydanticValidationError
+
+APP_NAME = "acom-tui"
+CONFIG_ENV = "ACOM_TUI_CONFIG"
+LOG_DIR_ENV = "ACOM_TUI_LOG_DIR"
+DATA_DIR_ENV = "ACOM_TUI_DATA_DIR"
+DEFAULT_SERVER_URL = "http://127.0.0.1:8080"
+
+__all__ = [
+    "APP_NAME",
+    "CONFIG_ENV",
+    "DATA_DIR_ENV",
+    "DEFAULT_SERVER_URL",
+    "LOG_DIR_ENV",
+    "ConfigError",
+    "ServerSettings",
+    "Settings",
+    "UiSettings",
+    "config_path",
+    "data_dir",
+    "dumps_toml",
+    "load_settings",
+    "log_dir",
+    "log_path",
+    "save_preferences",
+]
+
+
+class ConfigError(Exception):
+    """The config file exists but cannot be used; the message names the file and the key."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+
+class _Section(BaseModel):
+    # A misspelt key is reported rather than silently ignored: the user meant something.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ServerSettings(_Section):
+    url: StrictStr = DEFAULT_SERVER_URL
+    ca_bundle: Path | None = None
+    allow_insecure_http: StrictBool = False
+
+
+class UiSettings(_Section):
+    language: Literal["auto", "ja", "en"] = "auto"
+    theme: StrictStr = "textual-dark"
+    # The server's idle timeout is 15 minutes; a warning must come before it, with time to react.
+    idle_warning_seconds: Annotated[StrictInt, Field(ge=10, le=600)] = 60
+
+
+class Settings(_Section):
+    server: ServerSettings = ServerSettings()
+    ui: UiSettings = UiSettings()
+    keymap: dict[StrictStr, StrictStr] = Field(default_factory=dict)
+    remember_member_number: StrictBool = False
+
+
+# --- paths ---------------------------------------------------------------------------------
+
+
+def _env_path(name: str) -> Path | None:
+    value = os.environ.get(name, "").strip()
+    return Path(value).expanduser() if value else None
+
+
+def config_path() -> Path:
+    """Where the config file is read from and saved to."""
+    return _env_path(CONFIG_ENV) or platformdirs.user_config_path(APP_NAME) / "config.toml"
+
+
+def log_dir() -> Path:
+    """Directory for log files (Textual owns stderr, so logs never go there)."""
+    return _env_path(LOG_DIR_ENV) or platformdirs.user_log_path(APP_NAME)
+
+
+def log_path() -> Path:
+    """The application log file; the caller creates the directory when it starts logging."""
+    return log_dir() / f"{APP_NAME}.log"
+
+
+def data_dir() -> Path:
+    """Directory for data the app keeps between runs (the demo database)."""
+    return _env_path(DATA_DIR_ENV) or platformdirs.user_data_path(APP_NAME)
+
+
+# --- loading -------------------------------------------------------------------------------
+
+
+def _read_toml(path: Path) -> dict[str, Any] | None:
+    """The parsed file, or None when there is no file."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ConfigError(path, f"cannot read the file: {exc.strerror or exc}") from None
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(path, "the file is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib's message already ends with "(at line N, column M)".
+        raise ConfigError(path, f"invalid TOML: {exc}") from None
+
+
+def _describe(exc: PydanticValidationError) -> str:
+    lines = []
+    for error in exc.errors(include_url=False, include_input=False):
+        key = ".".join(str(part) for part in error["loc"]) or "(top level)"
+        lines.append(f"{key}: {error['msg']}")
+    return "; ".join(lines)
+
+
+def _validate(path: Path, data: Mapping[str, Any]) -> Settings:
+    try:
+        return Settings.model_validate(data)
+    except PydanticValidationError as exc:
+        raise ConfigError(path, _describe(exc)) from None
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read the settings; a missing file gives the defaults, a bad one a ``ConfigError``."""
+    path = path or config_path()
+    data = _read_toml(path)
+    return Settings() if data is None else _validate(path, data)
+
+
+# --- saving --------------------------------------------------------------------------------
+
+
+def save_preferences(settings: Settings, path: Path | None = None) -> Path:
+    """Store the preferences the UI can change (language, theme, remember flag).
+
+    The rest of the file is kept as the user wrote it (comments are lost: we rewrite the
+    file), and the write is atomic, so a crash never leaves half a config behind.
+    """
+    path = path or config_path()
+    data = _read_toml(path) or {}
+    # Refuse to rewrite a file we could not load: the user must see and fix their error.
+    _validate(path, data)
+    ui = dict(data.get("ui") or {})
+    ui["language"] = settings.ui.language
+    ui["theme"] = settings.ui.theme
+    data["ui"] = ui
+    data["remember_member_number"] = settings.remember_member_number
+    _validate(path, data)
+    _write_atomically(path, dumps_toml(data))
+    return path
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode: int | None = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        mode = None
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+# --- a small TOML writer (stdlib reads TOML but cannot write it) --------------------------
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\f": "\\f",
+    "\r": "\\r",
+}
+
+
+def _key(key: str) -> str:
+    return key if _BARE_KEY.fullmatch(key) else _string(key)
+
+
+def _string(value: str) -> str:
+    out = []
+    for char in value:
+        if char in _ESCAPES:
+            out.append(_ESCAPES[char])
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def _value(value: Any) -> str:
+    # bool first: it is an int subclass and must not be written as 1/0.
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return repr(value)
+    if isinstance(value, str):
+        return _string(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_value(item) for item in value) + "]"
+    if isinstance(value, Mapping):
+        inner = ", ".join(f"{_key(str(k))} = {_value(v)}" for k, v in value.items())
+        return "{" + inner + "}" if inner else "{}"
+    raise TypeError(f"cannot write a {type(value).__name__} to the config file")
+
+
+def dumps_toml(data: Mapping[str, Any]) -> str:
+    """Serialise nested dicts of str/int/float/bool/list to TOML that ``tomllib`` reads back."""
+    lines: list[str] = []
+    _emit_table(lines, (), data)
+    return "\n".join(lines).lstrip("\n") + "\n"
+
+
+def _emit_table(lines: list[str], prefix: tuple[str, ...], table: Mapping[str, Any]) -> None:
+    scalars = [(k, v) for k, v in table.items() if not isinstance(v, Mapping)]
+    tables = [(k, v) for k, v in table.items() if isinstance(v, Mapping)]
+    if prefix and (scalars or not tables):
+        lines.append("")
+        lines.append("[" + ".".join(_key(part) for part in prefix) + "]")
+    for key, value in scalars:
+        lines.append(f"{_key(str(key))} = {_value(value)}")
+    for key, value in tables:
+        _emit_table(lines, (*prefix, str(key)), value)

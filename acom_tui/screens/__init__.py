@@ -1,0 +1,1 @@
+"""One module per screen. Screens are imported where they are first shown, not here."""

@@ -1,0 +1,278 @@
+"""The dashboard: the account at a glance and a key for every service.
+
+The account, the server status, the notices and the recent statements are fetched
+together. Only the account is essential: the notices and statements endpoints may not
+exist on an older server (404), and then their part of the screen is simply not shown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid, Horizontal, Vertical
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from acom_tui.formatting import format_date, format_datetime, format_rate, format_time, format_yen
+from acom_tui.i18n import get_language, t
+from acom_tui.screens.base import AcomScreen
+from acom_tui.screens.services import SERVICES, build_screen, service
+from acom_tui.widgets.banner import Banner
+from acom_tui.widgets.key_bar import KeyBar
+from acom_tui.widgets.money import Money
+from acom_tui.widgets.sparkline import BalanceHistory
+
+if TYPE_CHECKING:
+    from acom_tui.api.schemas import Account, MaintenanceWindow, Notice, Statement
+
+__all__ = [
+    "HISTORY_POINTS",
+    "MAINTENANCE_WARNING_S",
+    "DashboardScreen",
+    "balance_history",
+    "maintenance_warning",
+]
+
+log = logging.getLogger("acom_tui.dashboard")
+
+# Warn about maintenance this long before it starts (SPEC 2.3).
+MAINTENANCE_WARNING_S = 60 * 60
+HISTORY_POINTS = 40
+
+# (catalogue key of the label, id of the value)
+FIGURES: tuple[tuple[str, str], ...] = (
+    ("dashboard.principal", "fig-principal"),
+    ("dashboard.available", "fig-available"),
+    ("dashboard.limit", "fig-limit"),
+    ("dashboard.rate", "fig-rate"),
+    ("dashboard.next_due", "fig-next-due"),
+    ("dashboard.minimum", "fig-minimum"),
+    ("dashboard.payoff", "fig-payoff"),
+    ("dashboard.accrued", "fig-accrued"),
+    ("dashboard.late_interest", "fig-late"),
+)
+
+
+def balance_history(statements: Sequence[Statement], points: int = HISTORY_POINTS) -> list[int]:
+    """Balances after each loan and repayment, oldest first, the last ``points`` of them."""
+    rows = [
+        s for s in statements if s.kind in ("loan", "repayment") and s.balance_after is not None
+    ]
+    rows.sort(key=lambda s: s.occurred_at)
+    return [s.balance_after for s in rows if s.balance_after is not None][-points:]
+
+
+class DashboardScreen(AcomScreen[None]):
+    CSS_PATH = "dashboard.tcss"
+    AUTO_FOCUS = "#dash-menu"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(
+            Binding(
+                s.key, f"open_service('{s.id}')", s.label_key, id=f"dashboard.{s.id}", show=False
+            )
+            for s in SERVICES
+        ),
+        Binding("f5", "reload", "keys.reload", id="dashboard.reload"),
+        Binding("f9", "app.logout", "keys.logout", id="dashboard.logout"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.account: Account | None = None
+        self.unread_notices: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield self.title_bar(t("dashboard.title"))
+        if self.acom.is_demo:
+            yield Banner(t("app.demo_banner"), variant="demo", id="demo-banner")
+        yield Banner("", variant="error", id="dash-error")
+        yield Banner("", variant="error", id="dash-overdue")
+        yield Banner("", variant="warning", id="dash-maintenance")
+        yield Banner("", variant="info", id="dash-interest-free")
+        yield Banner("", variant="info", id="dash-notices")
+        with Horizontal(id="dash-main"):
+            with Vertical(id="dash-left"):
+                yield Label("", id="dash-greeting", markup=False)
+                with Grid(id="dash-figures"):
+                    for label_key, value_id in FIGURES:
+                        yield Label(t(label_key), classes="fig-label", id=f"{value_id}-label")
+                        if value_id in ("fig-rate", "fig-next-due"):
+                            yield Label("", id=value_id, classes="fig-value", markup=False)
+                        else:
+                            yield Money(id=value_id, classes="fig-value")
+            yield OptionList(*self._menu_options(), id="dash-menu", compact=True)
+        yield BalanceHistory(id="dash-history")
+        yield Label("", id="dash-as-of", classes="muted", markup=False)
+        yield KeyBar()
+
+    def _menu_options(self) -> list[Option]:
+        options = []
+        for item in SERVICES:
+            label = t(item.label_key)
+            if item.id == "notices" and self.unread_notices:
+                label = t("dashboard.menu.unread", label=label, count=self.unread_notices)
+            options.append(Option(f"{item.key}  {label}", id=item.id))
+        options.append(Option(f"F1 {t('keys.help')}", id="help"))
+        options.append(Option(f"F9 {t('keys.logout')}", id="logout"))
+        return options
+
+    def on_mount(self) -> None:
+        self.load()
+
+    # --- loading ----------------------------------------------------------------------
+
+    def action_reload(self) -> None:
+        self.load()
+
+    @work(exclusive=True, group="dashboard-load")
+    async def load(self) -> None:
+        session = self.acom.session
+        if session is None:
+            return
+        client = session.backend.client
+        figures = self.query_one("#dash-left")
+        figures.loading = True
+        account, status, notices, statements = await asyncio.gather(
+            client.account(),
+            client.status(),
+            client.notices(limit=100),
+            client.statements(limit=HISTORY_POINTS * 2),
+            return_exceptions=True,
+        )
+        figures.loading = False
+        if isinstance(account, BaseException):
+            self.acom.report_error(account, inline=self._show_error)
+            return
+        self.query_one("#dash-error", Banner).clear()
+        self.show_account(account)
+        if not isinstance(status, BaseException):
+            self.acom.note_status(status)
+        else:
+            log.info("status unavailable: %s", type(status).__name__)
+        self._update_maintenance()
+        self.show_notices(None if isinstance(notices, BaseException) else notices.items)
+        self.query_one(BalanceHistory).set_history(
+            None if isinstance(statements, BaseException) else balance_history(statements.items)
+        )
+
+    def _show_error(self, text: str) -> None:
+        self.query_one("#dash-error", Banner).show(text)
+
+    # --- showing ----------------------------------------------------------------------
+
+    def show_account(self, account: Account) -> None:
+        self.account = account
+        lang = get_language()
+        self.query_one("#dash-greeting", Label).update(t("dashboard.greeting", name=account.name))
+        self.query_one("#fig-principal", Money).amount = account.principal
+        self.query_one("#fig-available", Money).amount = account.available
+        self.query_one("#fig-limit", Money).amount = account.credit_limit
+        self.query_one("#fig-rate", Label).update(format_rate(account.interest_rate, lang))
+        due = (
+            format_date(account.next_due_date, lang)
+            if account.next_due_date is not None and account.payoff_amount > 0
+            else t("dashboard.no_payment_due")
+        )
+        self.query_one("#fig-next-due", Label).update(due)
+        self.query_one("#fig-minimum", Money).amount = account.minimum_payment
+        self.query_one("#fig-payoff", Money).amount = account.payoff_amount
+        self.query_one("#fig-accrued", Money).amount = account.accrued_interest
+        late = self.query_one("#fig-late", Money)
+        late.amount = account.late_interest
+        has_late = account.late_interest > 0
+        late.set_class(not has_late, "-hidden")
+        late.set_class(has_late, "-alert")
+        self.query_one("#fig-late-label").set_class(not has_late, "-hidden")
+        self.query_one("#fig-payoff", Money).add_class("-emphasis")
+
+        overdue = self.query_one("#dash-overdue", Banner)
+        if account.overdue_days > 0:
+            overdue.show(
+                t(
+                    "dashboard.overdue",
+                    days=account.overdue_days,
+                    late_interest=format_yen(account.late_interest, lang),
+                )
+            )
+        else:
+            overdue.clear()
+        free = self.query_one("#dash-interest-free", Banner)
+        if account.interest_free_until is not None:
+            free.show(
+                t("dashboard.interest_free", until=format_date(account.interest_free_until, lang))
+            )
+        else:
+            free.clear()
+        self.query_one("#dash-as-of", Label).update(
+            t("dashboard.as_of", time=format_datetime(account.as_of, lang))
+        )
+
+    def show_notices(self, notices: Sequence[Notice] | None) -> None:
+        banner = self.query_one("#dash-notices", Banner)
+        if notices is None:
+            self.unread_notices = None
+            banner.clear()
+        else:
+            self.unread_notices = sum(1 for notice in notices if not notice.read)
+            if self.unread_notices:
+                key = service("notices").key
+                banner.show(t("dashboard.notices_unread", count=self.unread_notices, key=key))
+            else:
+                banner.clear()
+        menu = self.query_one("#dash-menu", OptionList)
+        highlighted = menu.highlighted
+        menu.clear_options()
+        menu.add_options(self._menu_options())
+        menu.highlighted = highlighted if highlighted is not None else 0
+
+    def _update_maintenance(self) -> None:
+        banner = self.query_one("#dash-maintenance", Banner)
+        text = maintenance_warning(self.acom.next_maintenance, self.acom.server_clock.now())
+        if text:
+            banner.show(text)
+        else:
+            banner.clear()
+
+    def heartbeat(self) -> None:
+        super().heartbeat()
+        self._update_maintenance()
+
+    # --- services ---------------------------------------------------------------------
+
+    def action_open_service(self, service_id: str) -> None:
+        self.app.push_screen(build_screen(service(service_id)))
+
+    @on(OptionList.OptionSelected, "#dash-menu")
+    async def _menu_selected(self, event: OptionList.OptionSelected) -> None:
+        choice = event.option.id
+        if choice == "help":
+            self.acom.action_help()
+        elif choice == "logout":
+            await self.acom.action_logout()
+        elif choice is not None:
+            self.action_open_service(choice)
+
+
+def maintenance_warning(window: MaintenanceWindow | None, now: datetime) -> str | None:
+    """The banner text when ``window`` starts within the warning period, else None."""
+    if window is None:
+        return None
+    seconds = (window.starts_at - now).total_seconds()
+    if seconds <= 0 or seconds > MAINTENANCE_WARNING_S:
+        return None
+    lang = get_language()
+    end = format_time(window.ends_at, lang) if window.ends_at else t("maintenance.end_unknown")
+    return t(
+        "dashboard.maintenance_soon",
+        start=format_time(window.starts_at, lang),
+        end=end,
+        minutes=math.ceil(seconds / 60),
+    )

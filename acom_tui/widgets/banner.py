@@ -1,0 +1,63 @@
+"""A one-line (or wrapping) notice strip: demo mode, warnings, errors, confirmations."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from acom_tui.widgets.prose import Prose
+
+__all__ = ["Banner", "BannerVariant"]
+
+BannerVariant = Literal["info", "warning", "error", "success", "demo"]
+_VARIANTS: tuple[BannerVariant, ...] = ("info", "warning", "error", "success", "demo")
+
+
+class Banner(Prose):
+    """Catalogue text on a coloured strip; hidden while it has nothing to say.
+
+    Text is never parsed as markup (catalogue and server texts may contain brackets) and
+    wraps with Japanese line-breaking rules.
+    """
+
+    DEFAULT_CSS = """
+    Banner {
+        width: 1fr;
+        height: auto;
+        padding: 0 1;
+        &.-info { background: $primary-muted; color: $text; }
+        &.-warning { background: $warning-muted; color: $text; text-style: bold; }
+        &.-error { background: $error-muted; color: $text; text-style: bold; }
+        &.-success { background: $success-muted; color: $text; }
+        &.-demo { background: $accent-muted; color: $text; }
+        &.-empty { display: none; }
+    }
+    """
+
+    def __init__(
+        self,
+        text: str = "",
+        *,
+        variant: BannerVariant = "info",
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(text, id=id, classes=classes)
+        self._variant: BannerVariant = variant
+        self.add_class(f"-{variant}")
+        self.set_class(not text, "-empty")
+
+    @property
+    def variant(self) -> BannerVariant:
+        return self._variant
+
+    def show(self, text: str, variant: BannerVariant | None = None) -> None:
+        if variant is not None and variant != self._variant:
+            for name in _VARIANTS:
+                self.remove_class(f"-{name}")
+            self._variant = variant
+            self.add_class(f"-{variant}")
+        self.update(text)
+        self.set_class(not text, "-empty")
+
+    def clear(self) -> None:
+        self.show("")

@@ -1,0 +1,26 @@
+"""A checkbox drawn as ``[x]`` / ``[ ]``.
+
+Textual's toggle uses half-block characters, which are East-Asian-ambiguous width and
+shift the label in terminals that draw them two columns wide (common with Japanese
+fonts), and it shows checked and unchecked only by colour, which ``NO_COLOR`` removes.
+"""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Checkbox
+
+__all__ = ["PlainCheckbox"]
+
+
+class PlainCheckbox(Checkbox):
+    DEFAULT_CSS = """
+    PlainCheckbox { border: none; padding: 0; height: 1; background: transparent; }
+    PlainCheckbox:focus { text-style: none; }
+    PlainCheckbox:focus > .toggle--label { text-style: reverse; }
+    """
+
+    @property
+    def _button(self) -> Content:
+        style = self.get_visual_style("toggle--button")
+        return Content.assemble("[", ("x" if self.value else " ", style), "]")

@@ -1,0 +1,65 @@
+"""Inputs for the member number and the PIN.
+
+Both accept what Japanese input methods and copy-paste produce (full-width digits,
+spaces, hyphens and long-vowel marks); ``parse()`` returns the canonical value and whether
+it had to convert anything, or raises ``InputError`` with a catalogue key.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Input
+
+from acom_tui.i18n import t
+from acom_tui.normalize import Normalized, parse_member_number, parse_pin
+
+__all__ = ["MemberNumberInput", "PinInput"]
+
+
+class _DigitsInput(Input):
+    def on_mount(self) -> None:
+        # With animations off (slow SSH links, snapshots) the cursor stands still too.
+        if self.app.animation_level == "none":
+            self.cursor_blink = False
+
+
+class MemberNumberInput(_DigitsInput):
+    """8 digits printed on the loan card; separators and full-width digits are fine."""
+
+    def __init__(self, *, id: str | None = None, value: str = "") -> None:
+        super().__init__(
+            value=value,
+            placeholder=t("login.member_number.placeholder"),
+            # Room for "１０００ ０００１" and similar, not for an essay.
+            max_length=24,
+            compact=True,
+            id=id,
+        )
+
+    def parse(self) -> Normalized[str]:
+        return parse_member_number(self.value)
+
+
+class PinInput(_DigitsInput):
+    """The 4-digit PIN, masked; it never leaves this widget except to the login call."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(
+            placeholder=t("login.pin.placeholder"),
+            password=True,
+            max_length=12,
+            compact=True,
+            id=id,
+        )
+
+    @property
+    def _value(self) -> Text:
+        # Textual masks with U+2022, which is East-Asian-ambiguous: in a terminal that draws
+        # it two columns wide the cursor lands in the wrong place. An ASCII star never does.
+        return Text("*" * len(self.value), no_wrap=True, overflow="ignore", end="")
+
+    def parse(self) -> Normalized[str]:
+        return parse_pin(self.value)
+
+    def clear_pin(self) -> None:
+        self.value = ""

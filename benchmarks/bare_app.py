@@ -1,0 +1,44 @@
+"""The baselines of benchmarks/startup.py: bare Textual apps.
+
+``python benchmarks/bare_app.py FILE`` shows one line of text; with ``--form`` it shows
+the Textual widgets the login screen is built from (two inputs, a checkbox, a button and
+a few lines of text) with no code of ours. Each paints its first screen, writes the
+wall-clock time of that paint to FILE and exits, as ``acom-tui --benchmark-first-paint``.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from textual.app import App, ComposeResult
+from textual.widgets import Button, Checkbox, Input, Label
+
+
+class BareApp(App[None]):
+    def __init__(self, record_to: Path, *, form: bool = False) -> None:
+        super().__init__()
+        self._record_to = record_to
+        self._form = form
+
+    def compose(self) -> ComposeResult:
+        yield Label("Hello")
+        if self._form:
+            yield Input(placeholder="8 digits", compact=True)
+            yield Input(placeholder="4 digits", password=True, compact=True)
+            yield Checkbox("Remember")
+            yield Button("Log in", compact=True)
+            for _ in range(4):
+                yield Label("Some text")
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._painted)
+
+    def _painted(self) -> None:
+        self._record_to.write_text(f"{time.time():.6f}\n", encoding="utf-8")
+        self.exit()
+
+
+if __name__ == "__main__":
+    BareApp(Path(sys.argv[1]), form="--form" in sys.argv[2:]).run()

@@ -1,0 +1,117 @@
+"""The command line: what happens before the first screen, and the import hygiene."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from acom_tui import cli, config
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out == "acom-tui 0.1.0\n"
+
+
+def test_without_server_or_demo_explains_and_exits_2(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANG", "ja_JP.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    assert cli.main([]) == 2
+    err = capsys.readouterr().err
+    assert "接続先のサーバーが指定されていません。" in err
+    assert "acom-tui --demo" in err
+    assert str(config.config_path()) in err
+
+
+def test_plain_http_to_another_host_is_refused_before_the_ui(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["--lang", "en", "--server", "http://example.com"]) == 2
+    assert capsys.readouterr().err == (
+        "The server address cannot be used: plain http to example.com would send your PIN "
+        "unencrypted; use https\n"
+    )
+
+
+def test_a_broken_config_file_is_reported(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = config.config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("[ui]\nlanguage = 'fr'\n", encoding="utf-8")
+    assert cli.main(["--lang", "en", "--demo"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("The config file cannot be used: ")
+    assert "ui.language" in err
+
+
+@pytest.mark.parametrize(
+    ("url", "insecure", "problem"),
+    [
+        ("https://portal.example.jp", False, None),
+        ("http://127.0.0.1:8080", False, None),
+        ("http://localhost:8080", False, None),
+        ("http://[::1]:8080", False, None),
+        ("http://10.0.0.5:8080", True, None),
+        ("http://10.0.0.5:8080", False, "plain http to 10.0.0.5 would send your PIN"),
+        ("ftp://example.jp", False, "expected http(s)://host[:port]"),
+        ("example.jp", False, "expected http(s)://host[:port]"),
+    ],
+)
+def test_url_shape(url: str, insecure: bool, problem: str | None) -> None:
+    result = cli.check_url_shape(url, allow_insecure_http=insecure)
+    if problem is None:
+        assert result is None
+    else:
+        assert result is not None and result.startswith(problem)
+
+
+def test_config_file_is_found_where_config_looks(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    assert cli.config_file(os.environ) == config.config_path()
+    monkeypatch.delenv("ACOM_TUI_CONFIG")
+    assert cli.config_file(os.environ) == config.config_path()
+    assert cli.config_file(os.environ).name == "config.toml"
+
+
+@pytest.mark.parametrize(
+    ("flag", "configured", "lang_env", "expected"),
+    [
+        ("en", "ja", "ja_JP.UTF-8", "en"),
+        (None, "en", "ja_JP.UTF-8", "en"),
+        (None, "auto", "ja_JP.UTF-8", "ja"),
+        (None, "auto", "C.UTF-8", "en"),
+    ],
+)
+def test_language_precedence(
+    flag: str | None, configured: str, lang_env: str, expected: str
+) -> None:
+    assert cli.choose_language(flag, configured, {"LANG": lang_env}) == expected
+
+
+def test_the_first_screen_needs_no_heavy_module() -> None:
+    """Importing the app (and the CLI) loads no HTTP, keyring, server, database or pydantic."""
+    code = (
+        "import sys\n"
+        "import acom_tui.cli, acom_tui.app\n"
+        "heavy = {'httpx', 'fastapi', 'starlette', 'keyring', 'sqlite3', 'mock_server',\n"
+        "         'pydantic', 'uvicorn'}\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert result.stdout.strip() == "[]"
