@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar
 
 import httpx
 from pydantic import BaseModel, SecretStr, TypeAdapter
@@ -453,7 +453,16 @@ class BaseClient:
     async def aclose(self) -> None:
         await self._http.aclose()
 
-    async def __aenter__(self) -> BaseClient:
+    @classmethod
+    def from_settings(cls, settings: ServerSettings, **kwargs: Any) -> Self:
+        return cls(
+            settings.url,
+            ca_bundle=settings.ca_bundle,
+            allow_insecure_http=settings.allow_insecure_http,
+            **kwargs,
+        )
+
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
@@ -593,18 +602,6 @@ def _query(**values: object) -> dict[str, str]:
 
 class Client(BaseClient):
     """The member site API (and the public endpoints)."""
-
-    @classmethod
-    def from_settings(cls, settings: ServerSettings, **kwargs: Any) -> Client:
-        return cls(
-            settings.url,
-            ca_bundle=settings.ca_bundle,
-            allow_insecure_http=settings.allow_insecure_http,
-            **kwargs,
-        )
-
-    async def __aenter__(self) -> Client:
-        return self
 
     # public
 
@@ -836,18 +833,6 @@ def _segment(value: str) -> str:
 class StaffClient(BaseClient):
     """Support staff endpoints (SPEC 2.17); a member token cannot use them, nor vice versa."""
 
-    @classmethod
-    def from_settings(cls, settings: ServerSettings, **kwargs: Any) -> StaffClient:
-        return cls(
-            settings.url,
-            ca_bundle=settings.ca_bundle,
-            allow_insecure_http=settings.allow_insecure_http,
-            **kwargs,
-        )
-
-    async def __aenter__(self) -> StaffClient:
-        return self
-
     async def login(self, staff_id: str, password: SecretStr | str) -> StaffLoginResult:
         body = _build(StaffLoginRequest, staff_id=staff_id, password=_secret(password))
         response = await self._call("POST", "/v1/staff/sessions", json=body)
@@ -930,9 +915,6 @@ class AdminClient(BaseClient):
 
     def _auth_headers(self) -> dict[str, str]:
         return {"X-Admin-Token": self._admin_token.get_secret_value()}
-
-    async def __aenter__(self) -> AdminClient:
-        return self
 
     async def clock(self) -> ClockState:
         return await self._get(ClockState, "/v1/admin/clock")
