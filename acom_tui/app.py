@@ -107,6 +107,8 @@ class AcomApp(App[int], inherit_bindings=False):
         self._after_first_paint_hook = after_first_paint
         self._credentials = credentials
         self.remembered_member_number: str | None = None
+        # Logged in with a one-time PIN from the support desk: the PIN change comes first.
+        self.pin_change_required = False
 
         warning = idle_warning_seconds
         if warning is None:
@@ -119,6 +121,11 @@ class AcomApp(App[int], inherit_bindings=False):
             self.animation_level = "none"
         self._requested_theme = theme or (settings.ui.theme if settings else DEFAULT_THEME)
         self._keymap_setting: Mapping[str, str] = settings.keymap if settings else {}
+        if self.is_demo:
+            # The mock's controls (clock, roster) exist only where there is a mock.
+            from acom_tui.demo_controls import install_demo_controls
+
+            install_demo_controls(self)
 
     # --- state ------------------------------------------------------------------------
 
@@ -249,6 +256,7 @@ class AcomApp(App[int], inherit_bindings=False):
         backend = await self.wait_backend()
         result = await backend.client.login(member_number, pin)
         self.session = Session(backend, self.server_clock, result)
+        self.pin_change_required = result.pin_change_required
         self._ending = False
         log.info("logged in")
         return self.session
@@ -259,6 +267,12 @@ class AcomApp(App[int], inherit_bindings=False):
         self.next_maintenance = status.next_maintenance
 
     async def open_dashboard(self) -> None:
+        """The dashboard, or first the forced PIN change after a one-time PIN."""
+        if self.pin_change_required:
+            from acom_tui.screens.pin_change import PinChangeScreen
+
+            await self.push_screen(PinChangeScreen(forced=True))
+            return
         from acom_tui.screens.dashboard import DashboardScreen
 
         await self.push_screen(DashboardScreen())
@@ -377,6 +391,12 @@ class AcomApp(App[int], inherit_bindings=False):
 
         if not isinstance(self.screen, SimulatorScreen):
             self.push_screen(SimulatorScreen())
+
+    def action_demo_menu(self) -> None:
+        """F12 in the demo: the mock's controls (installed by ``demo_controls``)."""
+        from acom_tui.demo_controls import open_demo_menu
+
+        open_demo_menu(self)
 
     async def action_logout(self) -> None:
         await self.end_session("login.reason.logged_out")

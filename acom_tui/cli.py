@@ -58,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="allow plain http to a host other than this machine (never for real use)",
     )
+    parser.add_argument(
+        "--staff", action="store_true", help="the support staff console (staff ID and password)"
+    )
     parser.add_argument("--version", action="version", version=f"acom-tui {__version__}")
     # benchmarks/startup.py: write the wall-clock time of the first paint to FILE and exit.
     parser.add_argument("--benchmark-first-paint", metavar="FILE", help=argparse.SUPPRESS)
@@ -154,7 +157,13 @@ def _record_first_paint(path: Path, app: AcomApp) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["staff"]:
+        # The scripting commands of the staff console: their own parser, loaded only here.
+        from acom_tui.staff.cli import main as staff_main
+
+        return staff_main(arguments[1:])
+    args = build_parser().parse_args(arguments)
     from acom_tui.i18n import detect_language, set_language, t
 
     # Until the log file is set up (after the first paint), nothing may reach stderr.
@@ -174,11 +183,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     set_language(choose_language(args.lang, configured_language, os.environ))
 
     source: partial[Backend]
+    url: str | None = None
+    allow_insecure = args.allow_insecure_http
     if args.demo:
         source = partial(_open_demo)
     else:
-        url: str | None = args.server
-        allow_insecure = args.allow_insecure_http
+        url = args.server
         if settings is not None:
             allow_insecure = allow_insecure or settings.server.allow_insecure_http
             if url is None and "url" in settings.server.model_fields_set:
@@ -191,6 +201,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(t("cli.bad_server", error=problem), file=sys.stderr)
             return EXIT_USAGE
         source = partial(_open_server, url, allow_insecure, settings)
+
+    if args.staff:
+        from acom_tui.staff.app import run_console
+
+        return run_console(
+            demo=args.demo,
+            url=url,
+            allow_insecure_http=allow_insecure,
+            settings=settings,
+            theme=args.theme,
+        )
 
     from acom_tui.app import AcomApp
 

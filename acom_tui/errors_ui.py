@@ -13,12 +13,14 @@ imports this module before anything heavy is loaded. Screens are imported when b
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 from acom_tui.api import errors
-from acom_tui.formatting import format_datetime, format_duration_short
+from acom_tui.formatting import format_datetime, format_duration_short, format_rate, format_yen
 from acom_tui.i18n import catalogue, get_language, t
 
 if TYPE_CHECKING:
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "TransportProblem",
     "ends_session",
+    "field_message",
     "format_when",
     "is_tls_failure",
     "maintenance_text",
@@ -217,3 +220,60 @@ def screen_for(
 
         return UnreachableScreen(transport_problem(error), server_url)
     return None
+
+
+# --- limits beside a field (added with the repayment simulator) ----------------------------
+
+# The simulator states its published limits as English sentences with the figures in them
+# (``details`` carries only the field). Each known sentence is said again in the member's
+# language; a group named ``*_yen`` is an amount, ``*_rate`` a rate in percent.
+_LIMIT_SENTENCES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(
+            r"must be at least (?P<minimum_yen>[\d,]+) yen \((?P<percent>[\d.]+)% of the "
+            r"amount at (?P<band_rate>[\d.]+)%\)"
+        ),
+        "simulator.limit.min_payment",
+    ),
+    (
+        re.compile(
+            r"repayment would take more than (?P<max>\d+) payments \(the limit at "
+            r"(?P<band_rate>[\d.]+)%\); a payment of at least (?P<fits_yen>[\d,]+) yen fits"
+        ),
+        "simulator.limit.too_many_payments",
+    ),
+    (
+        re.compile(r"must be between 1 and (?P<max>\d+) \(the limit at (?P<band_rate>[\d.]+)%\)"),
+        "simulator.limit.payments_range",
+    ),
+    (re.compile(r"must be between 1 and (?P<max_yen>[\d,]+) yen"), "simulator.limit.amount_range"),
+    (
+        re.compile(r"must be more than 0 and at most (?P<max_rate>[\d.]+)%"),
+        "simulator.limit.rate_range",
+    ),
+    (re.compile(r"must have at most (?P<digits>\d+) decimals"), "simulator.limit.rate_decimals"),
+)
+
+
+def _limit_param(name: str, value: str) -> str:
+    lang = get_language()
+    if name.endswith("_yen"):
+        return format_yen(int(value.replace(",", "")), lang)
+    if name.endswith("_rate"):
+        return format_rate(Decimal(value), lang)
+    return value
+
+
+def field_message(error: errors.ValidationFailed) -> str:
+    """What is wrong with the failing field, for a line beside that field (no field name).
+
+    A known limit sentence is said in the member's language; anything else falls back to
+    :func:`message_for`, which names the field and quotes the server.
+    """
+    detail = next((e.message for e in error.errors if e.field == error.field), None)
+    for pattern, key in _LIMIT_SENTENCES:
+        match = pattern.fullmatch(detail or "")
+        if match is not None and _known(key):
+            params = {name: _limit_param(name, value) for name, value in match.groupdict().items()}
+            return t(key, **params)
+    return message_for(error)

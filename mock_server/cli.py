@@ -8,8 +8,14 @@ import os
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
+
+if TYPE_CHECKING:
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+    from mock_server.settings import ServerSettings
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -30,7 +36,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--reset", action="store_true", help="reset the database to the demo roster"
     )
-    parser.add_argument("--frozen-at", default=None, help="start the clock frozen at this ISO time")
+    parser.add_argument(
+        "--frozen-at",
+        default=None,
+        help="freeze the clock at this ISO time (the clock is kept in the database: "
+        "without this option a restart keeps it where it was; --reset runs it in real time)",
+    )
     return parser
 
 
@@ -38,19 +49,85 @@ def default_db() -> Path:
     return platformdirs.user_data_path("acom-tui") / "mock.sqlite3"
 
 
-def build_app_from_env() -> object:
-    """uvicorn factory used for multi-worker runs (configuration via environment)."""
+# Environment of the uvicorn factory. The CLI sets the first two; the others are optional
+# hooks for the reliability tests and benchmarks (docs/reliability.md).
+ENV_DB = "ACOM_MOCK_DB"
+ENV_ADMIN_TOKEN = "ACOM_MOCK_ADMIN_TOKEN"  # noqa: S105 - the name of a variable
+ENV_FREQUENT_BORROWING = "ACOM_MOCK_FREQUENT_BORROWING_COUNT"
+ENV_WORKER_HEADER = "ACOM_MOCK_WORKER_HEADER"
+WORKER_HEADER = b"x-mock-worker"
 
-    from mock_server.app import create_app
-    from mock_server.clock import Clock
+
+def _settings_from_env() -> ServerSettings:
+    from dataclasses import replace
+
     from mock_server.settings import ServerSettings
+
+    settings = ServerSettings(admin_token=os.environ[ENV_ADMIN_TOKEN])
+    frequent = os.environ.get(ENV_FREQUENT_BORROWING)
+    if frequent:
+        settings = replace(settings, frequent_borrowing_count=int(frequent))
+    return settings
+
+
+def _with_worker_header(app: ASGIApp) -> ASGIApp:
+    """Name the worker process in every response, so a test can tell workers apart."""
+    pid = str(os.getpid()).encode("ascii")
+
+    async def tagged(scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_tagged(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), (WORKER_HEADER, pid)]
+            await send(message)
+
+        await app(scope, receive, send_tagged if scope["type"] == "http" else send)
+
+    return tagged
+
+
+class QuietDrops(logging.Filter):
+    """One line, not a traceback, for a response dropped on purpose (fault injection).
+
+    Raising is the only way an ASGI app can make uvicorn close a connection after the
+    response started; uvicorn logs that as "Exception in ASGI application" with the whole
+    stack, which buried real errors in a fault-injection run.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from mock_server.faults import DroppedResponse
+
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, DroppedResponse):
+            record.msg, record.args = "%s", (error,)
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.exc_info = record.exc_text = None
+        return True
+
+
+def build_app_from_env() -> ASGIApp:
+    """uvicorn factory, one call per worker process (configuration via environment).
+
+    The clock is the database's (``SharedClock``): moving it through any worker moves it
+    for all of them.
+    """
+    from mock_server.app import create_app
+    from mock_server.clock import SharedClock
     from mock_server.store import Store
 
-    db = Path(os.environ["ACOM_MOCK_DB"])
-    frozen = os.environ.get("ACOM_MOCK_FROZEN_AT")
-    clock = Clock(datetime.fromisoformat(frozen), frozen=True) if frozen else Clock()
-    settings = ServerSettings(admin_token=os.environ["ACOM_MOCK_ADMIN_TOKEN"])
-    return create_app(Store.open(db), clock, settings)
+    logging.getLogger("uvicorn.error").addFilter(QuietDrops())
+    store = Store.open(Path(os.environ[ENV_DB]))
+    app: ASGIApp = create_app(store, SharedClock(store), _settings_from_env())
+    if os.environ.get(ENV_WORKER_HEADER) == "1":
+        app = _with_worker_header(app)
+    return app
+
+
+def _frozen_at(text: str) -> datetime | None:
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return at if at.tzinfo is not None else None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,37 +136,40 @@ def main(argv: list[str] | None = None) -> int:
 
     import uvicorn
 
-    from mock_server.clock import Clock
+    from mock_server.clock import SharedClock
     from mock_server.roster import seed
     from mock_server.settings import ServerSettings
     from mock_server.store import Store
 
-    db: Path = args.db or default_db()
-    db.parent.mkdir(parents=True, exist_ok=True)
-    token = os.environ.get("ACOM_MOCK_ADMIN_TOKEN") or secrets.token_urlsafe(24)
-    clock = Clock()
+    frozen_at = None
     if args.frozen_at:
-        try:
-            at = datetime.fromisoformat(args.frozen_at)
-        except ValueError:
-            at = None
-        if at is None or at.tzinfo is None:
+        frozen_at = _frozen_at(args.frozen_at)
+        if frozen_at is None:
             print(
                 "--frozen-at needs an ISO time with a timezone, e.g. 2026-12-01T10:00:00+09:00",
                 file=sys.stderr,
             )
             return 2
-        os.environ["ACOM_MOCK_FROZEN_AT"] = args.frozen_at
-        clock = Clock(at, frozen=True)
+    db: Path = args.db or default_db()
+    db.parent.mkdir(parents=True, exist_ok=True)
+    token = os.environ.get(ENV_ADMIN_TOKEN) or secrets.token_urlsafe(24)
     store = Store.open(db)
+    # The clock lives in the database: a restart keeps where it stood, unless told otherwise.
+    clock = SharedClock(store)
+    if frozen_at is not None:
+        clock.set(frozen_at, frozen=True)
+    elif args.reset:
+        clock.run_in_real_time()
     if store.fresh or args.reset:
         # Seed here, once, before any worker starts: workers must not race to seed.
         with store.write() as conn:
             seed(conn, clock.now(), ServerSettings().scrypt)
-    store.close()
-    os.environ["ACOM_MOCK_DB"] = str(db)
-    os.environ["ACOM_MOCK_ADMIN_TOKEN"] = token
+    state = "frozen" if clock.frozen else "running"
     print(f"acom-mock-server: database {db}", flush=True)
+    print(f"acom-mock-server: clock {clock.now().isoformat()} ({state})", flush=True)
+    store.close()
+    os.environ[ENV_DB] = str(db)
+    os.environ[ENV_ADMIN_TOKEN] = token
     print(f"acom-mock-server: admin token {token} (header X-Admin-Token)", flush=True)
     logging.basicConfig(level=logging.INFO)
     uvicorn.run(

@@ -47,6 +47,12 @@ def idempotency_key(
             description="Required. 1-255 printable ASCII characters, unique per movement "
             "(a UUID is a good choice). Kept 24 hours per member: a retry with the same key "
             "and body gets the stored answer with `Idempotent-Replayed: true`.",
+            # Stated for the document only; the checks below give the messages.
+            json_schema_extra={
+                "minLength": 1,
+                "maxLength": MAX_KEY_LENGTH,
+                "pattern": "^[!-~](?:[ -~]*[!-~])?$",
+            },
         ),
     ] = None,
 ) -> str:

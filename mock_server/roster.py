@@ -23,6 +23,7 @@ from typing import Any
 from acom_tui.api.schemas import JST
 from mock_server import money_service, roster_services
 from mock_server.banks import BY_CODE
+from mock_server.clock import CLOCK_KEY
 from mock_server.domain import account, eligibility
 from mock_server.domain.account import AccountState
 from mock_server.domain.money import ceil_to_1000
@@ -394,14 +395,15 @@ def card_history(seed: Seed, now: datetime) -> list[ledger.Entry]:
 
 
 def clear(conn: sqlite3.Connection) -> None:
-    """Remove every row of every table except the schema version."""
+    """Remove every row of every table except the schema version and the shared clock."""
     conn.execute("PRAGMA defer_foreign_keys = ON")  # checked at commit, when all is seeded
     tables = conn.execute(
         "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
     ).fetchall()
     for table in tables:
         if table["name"] == "meta":
-            conn.execute("DELETE FROM meta WHERE key <> 'schema_version'")
+            # The clock is not demo data: a reset must not move the time of the other workers.
+            conn.execute("DELETE FROM meta WHERE key NOT IN ('schema_version', ?)", (CLOCK_KEY,))
         else:
             conn.execute(f'DELETE FROM "{table["name"]}"')  # noqa: S608 - names from sqlite_master
 

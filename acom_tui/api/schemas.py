@@ -25,6 +25,7 @@ from pydantic import (
     StrictInt,
     WithJsonSchema,
 )
+from pydantic.config import JsonDict
 
 from acom_tui.formatting import JST as JST  # Japan time: the one timezone of the contract
 
@@ -110,9 +111,18 @@ class Status(Response):
     next_maintenance: MaintenanceWindow | None = None
 
 
+# Rules the server checks in its own code (for its own messages), stated in the document too,
+# so a request that matches the document is never refused as invalid. Documentation only:
+# ``json_schema_extra`` changes no validation.
+_EIGHT_DIGITS: JsonDict = {"pattern": "^[0-9]{8}$"}
+_FOUR_DIGITS: JsonDict = {"pattern": "^[0-9]{4}$"}
+
+
 class LoginRequest(Request):
-    member_number: str = Field(description="8 ASCII digits printed on the loan card")
-    pin: SecretStr = Field(description="4 ASCII digits")
+    member_number: str = Field(
+        description="8 ASCII digits printed on the loan card", json_schema_extra=_EIGHT_DIGITS
+    )
+    pin: SecretStr = Field(description="4 ASCII digits", json_schema_extra=_FOUR_DIGITS)
 
 
 class LoginResult(Response):
@@ -173,7 +183,9 @@ class BankAccount(Response):
 
 
 class BorrowRequest(Request):
-    amount: Yen
+    amount: Yen = Field(
+        description="1,000-yen units", json_schema_extra={"minimum": 1000, "multipleOf": 1000}
+    )
 
 
 class Borrowing(Response):
@@ -190,7 +202,7 @@ class Borrowing(Response):
 
 
 class RepaymentRequest(Request):
-    amount: Yen
+    amount: Yen = Field(json_schema_extra={"minimum": 1})
     bank_code: str = Field(min_length=1, max_length=8)
 
 
@@ -260,17 +272,19 @@ class ElectronicDeliveryUpdate(Request):
 class Address(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    postal_code: str = Field(examples=["160-0023"])
-    prefecture: str
-    city: str
-    line1: str
-    line2: str = ""
+    postal_code: str = Field(
+        examples=["160-0023"], json_schema_extra={"pattern": "^[0-9]{3}-[0-9]{4}$"}
+    )
+    prefecture: str = Field(description="One of the 47 prefectures, e.g. 東京都")
+    city: str = Field(json_schema_extra={"maxLength": 50})
+    line1: str = Field(json_schema_extra={"maxLength": 100})
+    line2: str = Field(default="", json_schema_extra={"maxLength": 100})
 
 
 class Employer(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str
+    name: str = Field(json_schema_extra={"maxLength": 100})
     phone: str
 
 
@@ -291,17 +305,43 @@ class Profile(Response):
     income_reported_at: AwareDatetime | None = None
 
 
+_INCOME_RANGE: JsonDict = {"minimum": 0, "exclusiveMaximum": 10_000_000_000}
+
+
+def _not_null(schema: JsonDict) -> None:
+    """Drop ``null`` from an optional field's document: it may be left out, not set to null.
+
+    (``SkipJsonSchema[None]`` would do it too, but it turns the field into a union, which
+    changes the location pydantic gives its errors: ``address.Address.city``.)
+    """
+    options = schema.get("anyOf")
+    if isinstance(options, list):
+        kept = [o for o in options if o != {"type": "null"}]
+        del schema["anyOf"]
+        if len(kept) == 1 and isinstance(kept[0], dict):
+            schema.update(kept[0])
+        else:
+            schema["anyOf"] = kept
+
+
+def _income_not_null(schema: JsonDict) -> None:
+    _not_null(schema)
+    schema.update(_INCOME_RANGE)
+
+
 class ProfileUpdate(Request):
     """Only the fields present are changed. Contact and employer changes need ``current_pin``."""
 
-    address: Address | None = None
+    # Phones and the e-mail address can be removed (null); these can only be changed, so
+    # the document offers no null for them.
+    address: Address | None = Field(default=None, json_schema_extra=_not_null)
     home_phone: str | None = None
     mobile_phone: str | None = None
     email: str | None = None
-    employer: Employer | None = None
-    annual_income: Yen | None = None
-    other_lenders_balance: Yen | None = None
-    current_pin: SecretStr | None = None
+    employer: Employer | None = Field(default=None, json_schema_extra=_not_null)
+    annual_income: Yen | None = Field(default=None, json_schema_extra=_income_not_null)
+    other_lenders_balance: Yen | None = Field(default=None, json_schema_extra=_income_not_null)
+    current_pin: SecretStr | None = Field(default=None, json_schema_extra=_FOUR_DIGITS)
 
 
 # --- e-mail service -----------------------------------------------------------------------
@@ -352,7 +392,10 @@ class Document(Response):
 
 
 class LimitIncreaseRequest(Request):
-    requested_limit: Yen
+    requested_limit: Yen = Field(
+        description="10,000-yen units, more than the current limit",
+        json_schema_extra={"minimum": 10_000, "maximum": 8_000_000, "multipleOf": 10_000},
+    )
 
 
 class LimitIncreaseApplication(Response):
@@ -369,8 +412,8 @@ class LimitIncreaseApplication(Response):
 
 
 class PinChangeRequest(Request):
-    current_pin: SecretStr
-    new_pin: SecretStr
+    current_pin: SecretStr = Field(json_schema_extra=_FOUR_DIGITS)
+    new_pin: SecretStr = Field(json_schema_extra=_FOUR_DIGITS)
 
 
 # --- repayment simulator ------------------------------------------------------------------
@@ -379,8 +422,16 @@ class PinChangeRequest(Request):
 class SimulationRequest(Request):
     """Give ``monthly_payment`` or ``payments``, not both."""
 
-    amount: Yen
-    annual_rate: Decimal = Field(description='Percent per year, e.g. "18.0"')
+    amount: Yen = Field(json_schema_extra={"minimum": 1, "maximum": 8_000_000})
+    annual_rate: Decimal = Field(
+        description='Percent per year, e.g. "18.0"; more than 0, at most 20',
+        json_schema_extra={
+            "anyOf": [
+                {"type": "number", "exclusiveMinimum": 0, "maximum": 20},
+                {"type": "string", "pattern": r"^(?:[0-9]+(?:\.[0-9]{0,3})?|\.[0-9]{1,3})$"},
+            ]
+        },
+    )
     monthly_payment: Yen | None = None
     payments: StrictInt | None = None
 

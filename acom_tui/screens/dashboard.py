@@ -147,6 +147,8 @@ class DashboardScreen(AcomScreen[None]):
             client.statements(limit=HISTORY_POINTS * 2),
             return_exceptions=True,
         )
+        if not self.is_attached:
+            return  # the session ended (or the member left) while the answers were on the way
         figures.loading = False
         if isinstance(account, BaseException):
             self.acom.report_error(account, inline=self._show_error)
@@ -164,7 +166,8 @@ class DashboardScreen(AcomScreen[None]):
         )
 
     def _show_error(self, text: str) -> None:
-        self.query_one("#dash-error", Banner).show(text)
+        if self.is_attached:
+            self.query_one("#dash-error", Banner).show(text)
 
     # --- showing ----------------------------------------------------------------------
 
@@ -243,7 +246,8 @@ class DashboardScreen(AcomScreen[None]):
 
     def heartbeat(self) -> None:
         super().heartbeat()
-        self._update_maintenance()
+        if self.is_mounted:  # the app's timer may fire before the first compose finished
+            self._update_maintenance()
 
     # --- services ---------------------------------------------------------------------
 

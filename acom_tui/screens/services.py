@@ -1,9 +1,8 @@
 """The member services of the dashboard, and the screen each one opens.
 
-Adding a service's screen is one line: put its ``"module:Class"`` in ``screen`` (the class
-is created with no arguments). Until then the dashboard opens a screen that says the
-service arrives in the next part. Screens are imported when first opened, so the
-dashboard does not load every service at login.
+Adding a service is one line: its id, key, label and ``"module:Class"`` (the class is
+created with no arguments). Screens are imported when first opened, so the dashboard does
+not load every service at login.
 """
 
 from __future__ import annotations
@@ -14,8 +13,6 @@ from typing import Any
 
 from textual.screen import Screen
 
-from acom_tui.i18n import t
-
 __all__ = ["SERVICES", "Service", "build_screen", "service"]
 
 
@@ -24,16 +21,18 @@ class Service:
     id: str
     key: str
     label_key: str
-    screen: str | None = None
-    """``"package.module:ClassName"`` of the screen, or None while it is not built."""
+    screen: str
+    """``"package.module:ClassName"`` of the screen."""
 
 
 SERVICES: tuple[Service, ...] = (
-    Service("borrow", "1", "service.borrow"),
-    Service("repay", "2", "service.repay"),
-    Service("statements", "3", "service.statements"),
-    Service("notices", "4", "service.notices"),
-    Service("settings", "5", "service.settings"),
+    Service("borrow", "1", "service.borrow", "acom_tui.screens.borrow:BorrowScreen"),
+    Service("repay", "2", "service.repay", "acom_tui.screens.repay:RepayScreen"),
+    Service(
+        "statements", "3", "service.statements", "acom_tui.screens.statements:StatementsScreen"
+    ),
+    Service("notices", "4", "service.notices", "acom_tui.screens.notices:NoticesScreen"),
+    Service("settings", "5", "service.settings", "acom_tui.screens.settings:SettingsScreen"),
     Service("simulator", "6", "service.simulator", "acom_tui.screens.simulator:SimulatorScreen"),
 )
 
@@ -46,10 +45,6 @@ def service(service_id: str) -> Service:
 
 
 def build_screen(item: Service) -> Screen[Any]:
-    if item.screen is None:
-        from acom_tui.screens.coming_soon import ComingSoonScreen
-
-        return ComingSoonScreen(t(item.label_key))
     module_name, _, class_name = item.screen.partition(":")
     screen_class = getattr(importlib.import_module(module_name), class_name)
     screen = screen_class()

@@ -85,10 +85,20 @@ def list_statements(
     kind: Annotated[StatementKind | None, Query(description="loan, repayment or card")] = None,
     from_: Annotated[
         str | None,
-        Query(alias="from", pattern=_DATE, description="First day, inclusive (Japan time)"),
+        Query(
+            alias="from",
+            pattern=_DATE,
+            description="First day, inclusive (Japan time)",
+            json_schema_extra={"format": "date"},
+        ),
     ] = None,
     to: Annotated[
-        str | None, Query(pattern=_DATE, description="Last day, inclusive (Japan time)")
+        str | None,
+        Query(
+            pattern=_DATE,
+            description="Last day, inclusive (Japan time)",
+            json_schema_extra={"format": "date"},
+        ),
     ] = None,
     cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,

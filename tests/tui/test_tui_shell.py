@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
 import textwrap
@@ -14,11 +15,11 @@ from acom_tui.api.client import NO_RETRY, Client
 from acom_tui.api.demo import Demo
 from acom_tui.config import Settings
 from acom_tui.i18n import set_language, t
-from acom_tui.screens.coming_soon import ComingSoonScreen
 from acom_tui.screens.dashboard import DashboardScreen
 from acom_tui.screens.help import HelpScreen
 from acom_tui.screens.login import LoginScreen
 from acom_tui.screens.rate_limited import RateLimitedScreen
+from acom_tui.screens.services import SERVICES
 from acom_tui.screens.simulator import SimulatorScreen
 from acom_tui.screens.unreachable import UnreachableScreen
 from acom_tui.session import Backend
@@ -48,27 +49,22 @@ async def test_help_and_simulator_are_reachable_before_login(
         await pilot.press("f4")
         await settle(pilot)
         assert isinstance(app.screen, SimulatorScreen)
-        assert "各サービスと同時に公開します" in app.screen.query_one("#notice-lead", Prose).text
+        assert app.screen.query_one("#sim-amount").has_focus
 
 
-async def test_services_not_built_yet_say_so(make_demo: Callable[[], Demo]) -> None:
+async def test_every_service_key_opens_its_screen(make_demo: Callable[[], Demo]) -> None:
     app = make_app(make_demo(), lang="en")
     async with app.run_test(size=(80, 24)) as pilot:
         await fill_login(pilot, "10000001")
-        for key, label in (("1", "Borrow"), ("3", "Statements"), ("5", "Details and settings")):
-            await pilot.press(key)
+        for item in SERVICES:
+            module_name, _, class_name = item.screen.partition(":")
+            expected = getattr(importlib.import_module(module_name), class_name)
+            await pilot.press(item.key)
             await settle(pilot)
-            assert isinstance(app.screen, ComingSoonScreen)
-            assert app.screen.service_label == label
-            assert app.screen.query_one("#notice-lead", Prose).text == t(
-                "service.coming_soon", service=label
-            )
+            assert isinstance(app.screen, expected), item.id
             await pilot.press("escape")
             await settle(pilot)
-            assert isinstance(app.screen, DashboardScreen)
-        await pilot.press("6")
-        await settle(pilot)
-        assert isinstance(app.screen, SimulatorScreen)
+            assert isinstance(app.screen, DashboardScreen), item.id
 
 
 async def test_every_binding_is_in_the_command_palette(make_demo: Callable[[], Demo]) -> None:

@@ -1,0 +1,311 @@
+"""``acom-tui --staff``: the support staff console, a small App of its own.
+
+Staff log in (ID and password, never remembered), look a member up, act on the account
+with a confirmation dialog and a reason, and read the audit log. The staff session has the
+server's idle timeout (10 minutes): the console warns before it, like the member app, and
+returns to the login screen saying why when it ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from acom_tui.i18n import set_language, t
+from acom_tui.screens.base import localize_bindings
+from acom_tui.session import LOGOUT_TIMEOUT_S, ServerClock, system_now
+from acom_tui.staff import errors as staff_errors
+from acom_tui.staff.screens.base import StaffModal, StaffScreen
+from acom_tui.staff.screens.login import StaffLoginScreen
+from acom_tui.staff.session import StaffBackend, StaffSession
+
+if TYPE_CHECKING:
+    from pydantic import SecretStr
+
+    from acom_tui.config import Settings
+
+__all__ = ["StaffApp", "StaffBackendSource", "run_console"]
+
+log = logging.getLogger("acom_tui.staff.app")
+
+StaffBackendSource = StaffBackend | Callable[[], StaffBackend]
+"""A ready backend (tests), or a blocking function that opens one (run in a thread)."""
+
+DEFAULT_THEME = "textual-dark"
+# Older Textual releases called the ANSI theme "textual-ansi" (as in the member app).
+_THEME_ALIASES: Mapping[str, str] = {"textual-ansi": "ansi-dark"}
+
+
+class StaffApp(App[int], inherit_bindings=False):
+    """The staff console. ``backend`` is what it talks to; everything else has defaults."""
+
+    CSS_PATH = "staff.tcss"
+    TITLE = "acom-tui staff"
+    MODES: ClassVar[dict[str, Any]] = {"console": StaffLoginScreen}
+    DEFAULT_MODE = "console"
+    # The key bar lists every key of a screen; Textual's palette would add an English
+    # placeholder and nothing a support agent needs.
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f10,ctrl+q", "quit", "keys.quit", id="staff.quit", priority=True),
+        Binding("ctrl+c", "help_quit", show=False, system=True, id="staff.help_quit"),
+    ]
+
+    def __init__(
+        self,
+        backend: StaffBackendSource,
+        *,
+        demo: bool = False,
+        lang: str | None = None,
+        theme: str | None = None,
+        idle_warning_seconds: int = 60,
+        keymap: Mapping[str, str] | None = None,
+        animations: bool = True,
+    ) -> None:
+        if lang is not None:
+            set_language(lang)
+        super().__init__()
+        localize_bindings(self)
+        self._backend_source = backend
+        self._demo = demo
+        self._backend: StaffBackend | None = backend if isinstance(backend, StaffBackend) else None
+        self._backend_error: BaseException | None = None
+        self._backend_ready = asyncio.Event()
+        if self._backend is not None:
+            self._backend_ready.set()
+        self.server_clock = ServerClock(self._backend.now if self._backend else system_now)
+        self.session: StaffSession | None = None
+        self.idle_warning = timedelta(seconds=idle_warning_seconds)
+        self._ending = False
+        self._requested_theme = theme or DEFAULT_THEME
+        self._keymap = dict(keymap or {})
+        self.title = t("staff.app.title")
+        if not animations:
+            self.animation_level = "none"
+
+    # --- state ------------------------------------------------------------------------
+
+    @property
+    def is_demo(self) -> bool:
+        return self._backend.demo if self._backend is not None else self._demo
+
+    @property
+    def login_screen(self) -> StaffLoginScreen:
+        screen = self.screen_stack[0]
+        assert isinstance(screen, StaffLoginScreen)
+        return screen
+
+    # --- start-up ---------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self._apply_theme(self._requested_theme)
+        if self._keymap:
+            self.set_keymap(self._keymap)
+        self.set_interval(1.0, self.heartbeat, name="heartbeat")
+        if self._backend is None:
+            self.call_after_refresh(self._open_backend)
+
+    def _apply_theme(self, name: str) -> None:
+        name = _THEME_ALIASES.get(name, name)
+        if name in self.available_themes:
+            self.theme = name
+        else:
+            log.warning("unknown theme %r, keeping %r", name, self.theme)
+            self.notify(t("app.unknown_theme", theme=name), severity="warning")
+
+    @work(thread=True, exclusive=True, group="backend", exit_on_error=False)
+    def _open_backend(self) -> None:
+        source = self._backend_source
+        try:
+            backend = source() if callable(source) else source
+        except Exception as exc:
+            log.exception("could not open the staff backend")
+            self.call_from_thread(self._backend_failed, exc)
+            return
+        try:
+            self.call_from_thread(self._backend_opened, backend)
+        except RuntimeError:
+            # The console quit while the backend was starting: release it here.
+            asyncio.run(backend.aclose())
+
+    def _backend_opened(self, backend: StaffBackend) -> None:
+        self._backend = backend
+        self.server_clock = ServerClock(backend.now)
+        self._backend_ready.set()
+
+    def _backend_failed(self, error: BaseException) -> None:
+        self._backend_error = error
+        self._backend_ready.set()
+
+    async def wait_backend(self) -> StaffBackend:
+        await self._backend_ready.wait()
+        if self._backend is None:
+            from acom_tui.api.errors import ConnectionFailed
+
+            error = self._backend_error
+            raise ConnectionFailed(str(error) if error else "no backend") from error
+        return self._backend
+
+    # --- the session ------------------------------------------------------------------
+
+    async def login(self, staff_id: str, password: SecretStr) -> StaffSession:
+        backend = await self.wait_backend()
+        result = await backend.client.login(staff_id, password)
+        self.session = StaffSession(backend, self.server_clock, result)
+        self._ending = False
+        log.info("staff %s logged in", result.staff_id)
+        return self.session
+
+    async def open_console(self) -> None:
+        from acom_tui.staff.screens.member import MemberScreen
+
+        await self.push_screen(MemberScreen())
+
+    async def end_session(self, reason: str | None) -> None:
+        """Log out, drop every screen above login (a one-time PIN dialog too), say why."""
+        if self._ending:
+            return
+        self._ending = True
+        try:
+            session, self.session = self.session, None
+            if session is not None:
+                await session.end()
+            while len(self.screen_stack) > 1:
+                await self.pop_screen()
+            self.login_screen.reset(reason)
+            log.info("staff session ended")
+        finally:
+            self._ending = False
+
+    async def heartbeat(self) -> None:
+        """Once a second: tick countdowns, warn or log out when idle (tests call it)."""
+        screen = self.screen
+        if isinstance(screen, StaffScreen | StaffModal) and screen.is_mounted:
+            screen.heartbeat()
+        await self._check_session()
+
+    async def _check_session(self) -> None:
+        session = self.session
+        if session is None or self._ending:
+            return
+        from acom_tui.staff.screens.idle import StaffIdleScreen
+
+        phase, _remaining = session.phase(self.idle_warning)
+        warning_shown = any(isinstance(s, StaffIdleScreen) for s in self.screen_stack)
+        if phase == "expired":
+            await self.end_session(t("staff.login.reason.idle"))
+        elif phase == "warning" and not warning_shown:
+            await self.push_screen(StaffIdleScreen(session))
+        elif phase == "active" and isinstance(self.screen, StaffIdleScreen):
+            self.screen.dismiss()
+
+    # --- errors -----------------------------------------------------------------------
+
+    def report_error(
+        self,
+        error: BaseException,
+        *,
+        inline: Callable[[str], None] | None = None,
+        action: str | None = None,
+    ) -> None:
+        """Show ``error`` where the request was made, or end the session it killed."""
+        if self.session is not None and staff_errors.ends_session(error):
+            reason = staff_errors.session_end_reason(error)
+            self.run_worker(self.end_session(reason), group="end-session")
+            return
+        message = staff_errors.message_for(error, action=action)
+        if inline is not None:
+            inline(message)
+        else:
+            self.notify(message, severity="error", timeout=10)
+
+    # --- actions ----------------------------------------------------------------------
+
+    async def action_logout(self) -> None:
+        await self.end_session(t("staff.login.reason.logged_out"))
+
+    async def action_quit(self) -> None:
+        """Quit; a logged-in agent is logged out first, never waiting long for it."""
+        session, self.session = self.session, None
+        if session is not None:
+            await session.end(wait=LOGOUT_TIMEOUT_S)
+        self.exit(0)
+
+    def action_help_quit(self) -> None:
+        # Textual's own hint is English and names Ctrl+Q only.
+        self.notify(t("staff.quit_hint"))
+
+    async def on_unmount(self) -> None:
+        backend = self._backend
+        if backend is not None:
+            self._backend = None
+            try:
+                await asyncio.wait_for(backend.aclose(), LOGOUT_TIMEOUT_S)
+            except Exception:
+                log.exception("closing the staff backend failed")
+
+    # --- keys -------------------------------------------------------------------------
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys as printed on the keyboard (F1 and Esc, not f1 and esc)."""
+        display = super().get_key_display(binding)
+        if binding.key_display:
+            return display
+        if display[:1] == "f" and display[1:].isdigit():
+            return display.upper()
+        return {"esc": "Esc", "enter": "Enter", "tab": "Tab"}.get(display, display)
+
+
+def _open_demo() -> StaffBackend:
+    from acom_tui.cli import setup_logging
+    from acom_tui.staff.session import open_staff_demo
+
+    setup_logging()
+    return open_staff_demo()
+
+
+def _open_server(url: str, allow_insecure_http: bool) -> StaffBackend:
+    from acom_tui.cli import setup_logging
+    from acom_tui.staff.session import open_staff_server
+
+    setup_logging()
+    return open_staff_server(url, allow_insecure_http=allow_insecure_http)
+
+
+def run_console(
+    *,
+    demo: bool,
+    url: str | None,
+    allow_insecure_http: bool,
+    settings: Settings | None,
+    theme: str | None,
+) -> int:
+    """Run the console until the agent quits (``acom-tui --staff``); the exit status."""
+    source: Callable[[], StaffBackend]
+    if demo:
+        source = _open_demo
+    elif url is not None:
+        server_url = url
+
+        def source() -> StaffBackend:
+            return _open_server(server_url, allow_insecure_http)
+
+    else:
+        raise ValueError("the staff console needs a server URL or the demo")
+
+    app = StaffApp(
+        source,
+        demo=demo,
+        theme=theme or (settings.ui.theme if settings is not None else None),
+        idle_warning_seconds=settings.ui.idle_warning_seconds if settings is not None else 60,
+        keymap=settings.keymap if settings is not None else None,
+    )
+    app.run()
+    return app.return_code or 0

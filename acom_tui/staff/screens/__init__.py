@@ -1,0 +1,1 @@
+"""The staff console's screens, one module each, their styles beside them."""

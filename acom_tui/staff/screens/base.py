@@ -1,0 +1,60 @@
+"""What every staff screen shares: translated bindings, the title bar, a typed app handle.
+
+The member app's ``AcomScreen`` is typed for ``AcomApp``; these are the same few lines
+for ``StaffApp``, built on the same helpers (``localize_bindings``, ``tick_countdowns``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from textual.screen import ModalScreen, Screen
+
+from acom_tui.i18n import t
+from acom_tui.screens.base import localize_bindings, tick_countdowns
+from acom_tui.widgets.title_bar import TitleBar
+
+if TYPE_CHECKING:
+    from acom_tui.staff.app import StaffApp
+
+__all__ = ["StaffModal", "StaffScreen"]
+
+ResultT = TypeVar("ResultT")
+
+
+class StaffScreen(Screen[ResultT]):
+    """A full screen of the staff console."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        localize_bindings(self)
+
+    @property
+    def staff(self) -> StaffApp:
+        return cast("StaffApp", self.app)
+
+    def heartbeat(self) -> None:
+        """Called by the app once a second while this screen is on top."""
+        tick_countdowns(self)
+
+    def title_bar(self, where: str) -> TitleBar:
+        badge = t("app.demo_badge") if self.staff.is_demo else ""
+        session = self.staff.session
+        if session is not None:
+            where = t("staff.title.where_with_staff", where=where, staff_id=session.staff_id)
+        return TitleBar(t("staff.app.title"), where, badge=badge)
+
+
+class StaffModal(ModalScreen[ResultT]):
+    """A dialog of the staff console."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        localize_bindings(self)
+
+    @property
+    def staff(self) -> StaffApp:
+        return cast("StaffApp", self.app)
+
+    def heartbeat(self) -> None:
+        tick_countdowns(self)
