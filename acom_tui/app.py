@@ -9,6 +9,7 @@ waits for it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.theme import BUILTIN_THEMES
 
@@ -299,9 +301,11 @@ class AcomApp(App[int], inherit_bindings=False):
         Tests move the mock clock and call this directly instead of waiting.
         """
         screen = self.screen
-        # A screen just pushed may not have composed its widgets yet.
+        # A screen just pushed may be mounted before its widgets are: that tick is skipped,
+        # the next one (a second later) finds them.
         if isinstance(screen, AcomScreen | AcomModal) and screen.is_mounted:
-            screen.heartbeat()
+            with contextlib.suppress(NoMatches):
+                screen.heartbeat()
         await self._check_session()
 
     async def _check_session(self) -> None:

@@ -237,7 +237,9 @@ class DashboardScreen(AcomScreen[None]):
         menu.highlighted = highlighted if highlighted is not None else 0
 
     def _update_maintenance(self) -> None:
-        banner = self.query_one("#dash-maintenance", Banner)
+        banner = next(iter(self.query("#dash-maintenance").results(Banner)), None)
+        if banner is None:
+            return  # the app's one-second timer can fire before compose has finished
         text = maintenance_warning(self.acom.next_maintenance, self.acom.server_clock.now())
         if text:
             banner.show(text)
@@ -246,8 +248,7 @@ class DashboardScreen(AcomScreen[None]):
 
     def heartbeat(self) -> None:
         super().heartbeat()
-        if self.is_mounted:  # the app's timer may fire before the first compose finished
-            self._update_maintenance()
+        self._update_maintenance()
 
     # --- services ---------------------------------------------------------------------
 
