@@ -1,4 +1,8 @@
-"""The balance history as a sparkline, with its range written out beside it."""
+"""The balance history as a two-row bar chart, with its range written out beside it.
+
+Drawn with the narrow block characters of ``balance_chart`` (not Textual's ``Sparkline``,
+whose eighth blocks are ambiguous-width and tear the line in a terminal set up for CJK).
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,27 @@ from collections.abc import Sequence
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Label, Sparkline
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Label
 
 from acom_tui.formatting import format_yen
 from acom_tui.i18n import get_language, t
+from acom_tui.widgets.balance_chart import chart_rows
 
 __all__ = ["BalanceHistory"]
+
+
+class HistoryBars(Widget):
+    """The balances as bars filling the widget's width and height."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.data: list[int] = []
+
+    def render(self) -> Content:
+        width, height = self.content_size
+        return Content("\n".join(chart_rows(self.data, width, height)))
 
 
 class BalanceHistory(Horizontal):
@@ -19,11 +38,11 @@ class BalanceHistory(Horizontal):
 
     DEFAULT_CSS = """
     BalanceHistory {
-        height: 1;
+        height: 2;
         width: 1fr;
         &.-empty { display: none; }
         & > #history-label { width: auto; padding-right: 1; color: $text-muted; }
-        & > Sparkline { width: 1fr; height: 1; }
+        & > HistoryBars { width: 1fr; height: 2; }
         & > #history-range { width: auto; padding-left: 1; color: $text-muted; }
     }
     """
@@ -34,7 +53,7 @@ class BalanceHistory(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Label(t("dashboard.history.label"), id="history-label", markup=False)
-        yield Sparkline([], id="history-sparkline")
+        yield HistoryBars(id="history-sparkline")
         yield Label("", id="history-range", markup=False)
 
     @property
@@ -48,7 +67,9 @@ class BalanceHistory(Horizontal):
             self.add_class("-empty")
             return
         lang = get_language()
-        self.query_one(Sparkline).data = [float(v) for v in self._values]
+        bars = self.query_one(HistoryBars)
+        bars.data = self._values
+        bars.refresh()
         self.query_one("#history-range", Label).update(
             t(
                 "dashboard.history.range",
