@@ -21,13 +21,13 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.theme import BUILTIN_THEMES
 
 from acom_tui import errors_ui
 from acom_tui.i18n import set_language, t
 from acom_tui.screens.base import AcomModal, AcomScreen, localize_bindings
 from acom_tui.screens.login import LoginScreen
 from acom_tui.session import LOGOUT_TIMEOUT_S, Backend, ServerClock, Session, system_now
+from acom_tui.themes import DEFAULT_THEME, apply_theme
 
 if TYPE_CHECKING:
     from acom_tui.api.schemas import MaintenanceWindow, Status
@@ -40,11 +40,6 @@ log = logging.getLogger("acom_tui.app")
 
 BackendSource = Backend | Callable[[], Backend]
 """A ready backend (tests), or a blocking function that opens one (run in a thread)."""
-
-DEFAULT_THEME = "textual-dark"
-# Older Textual releases called the ANSI theme "textual-ansi"; configs written for them
-# keep working.
-THEME_ALIASES: Mapping[str, str] = {"textual-ansi": "ansi-dark"}
 
 
 class AcomApp(App[int], inherit_bindings=False):
@@ -156,14 +151,7 @@ class AcomApp(App[int], inherit_bindings=False):
         self.call_after_refresh(self._after_first_paint)
 
     def _apply_theme(self, name: str) -> None:
-        for alias, target in THEME_ALIASES.items():
-            if alias not in self.available_themes and target in BUILTIN_THEMES:
-                self.register_theme(_renamed(BUILTIN_THEMES[target], alias))
-        if name in self.available_themes:
-            self.theme = name
-        else:
-            log.warning("unknown theme %r, keeping %r", name, self.theme)
-            self.notify(t("app.unknown_theme", theme=name), severity="warning")
+        apply_theme(self, name)
 
     def _after_first_paint(self) -> None:
         if self._after_first_paint_hook is not None:
@@ -460,9 +448,3 @@ class AcomApp(App[int], inherit_bindings=False):
                 discover=active.enabled,
             )
         yield SystemCommand(t("palette.theme"), t("palette.theme_help"), self.action_change_theme)
-
-
-def _renamed(theme: Any, name: str) -> Any:
-    from dataclasses import replace
-
-    return replace(theme, name=name)

@@ -25,6 +25,7 @@ from acom_tui.staff import errors as staff_errors
 from acom_tui.staff.screens.base import StaffModal, StaffScreen
 from acom_tui.staff.screens.login import StaffLoginScreen
 from acom_tui.staff.session import StaffBackend, StaffSession
+from acom_tui.themes import DEFAULT_THEME, apply_theme
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -37,10 +38,6 @@ log = logging.getLogger("acom_tui.staff.app")
 
 StaffBackendSource = StaffBackend | Callable[[], StaffBackend]
 """A ready backend (tests), or a blocking function that opens one (run in a thread)."""
-
-DEFAULT_THEME = "textual-dark"
-# Older Textual releases called the ANSI theme "textual-ansi" (as in the member app).
-_THEME_ALIASES: Mapping[str, str] = {"textual-ansi": "ansi-dark"}
 
 
 class StaffApp(App[int], inherit_bindings=False):
@@ -113,12 +110,7 @@ class StaffApp(App[int], inherit_bindings=False):
             self.call_after_refresh(self._open_backend)
 
     def _apply_theme(self, name: str) -> None:
-        name = _THEME_ALIASES.get(name, name)
-        if name in self.available_themes:
-            self.theme = name
-        else:
-            log.warning("unknown theme %r, keeping %r", name, self.theme)
-            self.notify(t("app.unknown_theme", theme=name), severity="warning")
+        apply_theme(self, name)
 
     @work(thread=True, exclusive=True, group="backend", exit_on_error=False)
     def _open_backend(self) -> None:
