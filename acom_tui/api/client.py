@@ -105,6 +105,7 @@ CallKind = Literal["quick", "money", "upload"]
 Sleep = Callable[[float], Awaitable[None]]
 Progress = Callable[[int, int], None]
 M = TypeVar("M", bound=BaseModel)
+SessionT = TypeVar("SessionT", LoginResult, StaffLoginResult)
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 _UPLOAD_CHUNK = 64 * 1024
@@ -473,6 +474,25 @@ class BaseClient:
         """A fresh key for one user action (see :func:`new_idempotency_key`)."""
         return new_idempotency_key()
 
+    async def _start_session(self, path: str, body: Any, model: type[SessionT]) -> SessionT:
+        """Log in; the client keeps the token and sends it on every later call."""
+        response = await self._call("POST", path, json=body)
+        result = _parse(model, response)
+        self._token = _secret(result.token)
+        self.session_expires_at = result.expires_at
+        return result
+
+    async def _end_session(self, path: str) -> None:
+        """Log out; an already dead session counts as logged out."""
+        if self._token is None:
+            return
+        try:
+            await self._call("DELETE", path, replay="safe")
+        except (errors.Unauthenticated, errors.SessionExpired):
+            pass
+        finally:
+            self._forget_session()
+
     def _auth_headers(self) -> dict[str, str]:
         if self._token is None:
             return {}
@@ -636,22 +656,11 @@ class Client(BaseClient):
     async def login(self, member_number: str, pin: SecretStr | str) -> LoginResult:
         """Open a session; the client keeps the token and sends it on every later call."""
         body = _build(LoginRequest, member_number=member_number, pin=_secret(pin))
-        response = await self._call("POST", "/v1/sessions", json=body)
-        result = _parse(LoginResult, response)
-        self._token = _secret(result.token)
-        self.session_expires_at = result.expires_at
-        return result
+        return await self._start_session("/v1/sessions", body, LoginResult)
 
     async def logout(self) -> None:
         """End the session; an already dead session counts as logged out."""
-        if self._token is None:
-            return
-        try:
-            await self._call("DELETE", "/v1/sessions/current", replay="safe")
-        except (errors.Unauthenticated, errors.SessionExpired):
-            pass
-        finally:
-            self._forget_session()
+        await self._end_session("/v1/sessions/current")
 
     # account
 
@@ -835,21 +844,10 @@ class StaffClient(BaseClient):
 
     async def login(self, staff_id: str, password: SecretStr | str) -> StaffLoginResult:
         body = _build(StaffLoginRequest, staff_id=staff_id, password=_secret(password))
-        response = await self._call("POST", "/v1/staff/sessions", json=body)
-        result = _parse(StaffLoginResult, response)
-        self._token = _secret(result.token)
-        self.session_expires_at = result.expires_at
-        return result
+        return await self._start_session("/v1/staff/sessions", body, StaffLoginResult)
 
     async def logout(self) -> None:
-        if self._token is None:
-            return
-        try:
-            await self._call("DELETE", "/v1/staff/sessions/current", replay="safe")
-        except (errors.Unauthenticated, errors.SessionExpired):
-            pass
-        finally:
-            self._forget_session()
+        await self._end_session("/v1/staff/sessions/current")
 
     async def member(self, member_number: str) -> MemberSummary:
         return await self._get(MemberSummary, f"/v1/staff/members/{_segment(member_number)}")
