@@ -27,6 +27,7 @@ from acom_tui.i18n import set_language, t
 from acom_tui.screens.base import AcomModal, AcomScreen, localize_bindings
 from acom_tui.screens.login import LoginScreen
 from acom_tui.session import LOGOUT_TIMEOUT_S, Backend, ServerClock, Session, system_now
+from acom_tui.shell import close_backend, key_display
 from acom_tui.themes import DEFAULT_THEME, apply_theme
 
 if TYPE_CHECKING:
@@ -404,21 +405,12 @@ class AcomApp(App[int], inherit_bindings=False):
         backend = self._backend
         if backend is not None:
             self._backend = None
-            try:
-                await asyncio.wait_for(backend.aclose(), LOGOUT_TIMEOUT_S)
-            except Exception:
-                log.exception("closing the backend failed")
+            await close_backend(backend.aclose)
 
     # --- keys -------------------------------------------------------------------------
 
     def get_key_display(self, binding: Binding) -> str:
-        """Keys as printed on the keyboard (F1 and Esc, not f1 and esc)."""
-        display = super().get_key_display(binding)
-        if binding.key_display:
-            return display
-        if display[:1] == "f" and display[1:].isdigit():
-            return display.upper()
-        return {"esc": "Esc", "enter": "Enter", "tab": "Tab"}.get(display, display)
+        return key_display(binding, super().get_key_display(binding))
 
     # --- command palette --------------------------------------------------------------
 
