@@ -13,7 +13,6 @@ imports this module before anything heavy is loaded. Screens are imported when b
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -224,56 +223,33 @@ def screen_for(
 
 # --- limits beside a field (added with the repayment simulator) ----------------------------
 
-# The simulator states its published limits as English sentences with the figures in them
-# (``details`` carries only the field). Each known sentence is said again in the member's
-# language; a group named ``*_yen`` is an amount, ``*_rate`` a rate in percent.
-_LIMIT_SENTENCES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (
-        re.compile(
-            r"must be at least (?P<minimum_yen>[\d,]+) yen \((?P<percent>[\d.]+)% of the "
-            r"amount at (?P<band_rate>[\d.]+)%\)"
-        ),
-        "simulator.limit.min_payment",
-    ),
-    (
-        re.compile(
-            r"repayment would take more than (?P<max>\d+) payments \(the limit at "
-            r"(?P<band_rate>[\d.]+)%\); a payment of at least (?P<fits_yen>[\d,]+) yen fits"
-        ),
-        "simulator.limit.too_many_payments",
-    ),
-    (
-        re.compile(r"must be between 1 and (?P<max>\d+) \(the limit at (?P<band_rate>[\d.]+)%\)"),
-        "simulator.limit.payments_range",
-    ),
-    (re.compile(r"must be between 1 and (?P<max_yen>[\d,]+) yen"), "simulator.limit.amount_range"),
-    (
-        re.compile(r"must be more than 0 and at most (?P<max_rate>[\d.]+)%"),
-        "simulator.limit.rate_range",
-    ),
-    (re.compile(r"must have at most (?P<digits>\d+) decimals"), "simulator.limit.rate_decimals"),
-)
+# The simulator names the published limit it applied in ``details.limit`` and gives its
+# figures beside it; a name ending ``_yen`` is an amount, ``_rate`` a rate in percent.
 
 
-def _limit_param(name: str, value: str) -> str:
+def _limit_param(name: str, value: object) -> str:
     lang = get_language()
-    if name.endswith("_yen"):
-        return format_yen(int(value.replace(",", "")), lang)
+    if name.endswith("_yen") and isinstance(value, int):
+        return format_yen(value, lang)
     if name.endswith("_rate"):
-        return format_rate(Decimal(value), lang)
-    return value
+        return format_rate(Decimal(str(value)), lang)
+    return str(value)
 
 
 def field_message(error: errors.ValidationFailed) -> str:
     """What is wrong with the failing field, for a line beside that field (no field name).
 
-    A known limit sentence is said in the member's language; anything else falls back to
-    :func:`message_for`, which names the field and quotes the server.
+    A published limit (``details.limit``) is said in the member's language with its
+    figures; anything else falls back to :func:`message_for`, which names the field and
+    quotes the server.
     """
-    detail = next((e.message for e in error.errors if e.field == error.field), None)
-    for pattern, key in _LIMIT_SENTENCES:
-        match = pattern.fullmatch(detail or "")
-        if match is not None and _known(key):
-            params = {name: _limit_param(name, value) for name, value in match.groupdict().items()}
-            return t(key, **params)
+    limit = error.details.get("limit")
+    key = f"simulator.limit.{limit}"
+    if isinstance(limit, str) and _known(key):
+        params = {
+            name: _limit_param(name, value)
+            for name, value in error.details.items()
+            if name not in ("field", "errors", "limit")
+        }
+        return t(key, **params)
     return message_for(error)

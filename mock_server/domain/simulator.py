@@ -41,12 +41,19 @@ _PUBLISHED_LIMITS = (
 
 
 class SimulationError(ValueError):
-    """Input outside what the simulator accepts; ``field`` names the offending input."""
+    """Input outside what the simulator accepts.
 
-    def __init__(self, field: str, message: str) -> None:
+    ``field`` names the offending input, ``limit`` which published limit it broke, and
+    ``values`` the figures of that limit (``*_yen`` amounts, ``*_rate`` percents), so a
+    client can say it in its own language.
+    """
+
+    def __init__(self, field: str, message: str, limit: str, values: dict[str, int | str]) -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+        self.limit = limit
+        self.values = values
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,9 +97,19 @@ def period_interest(balance: int, annual_rate: Decimal) -> int:
 
 def _validate(amount: int, annual_rate: Decimal) -> RateLimits:
     if not 1 <= amount <= MAX_AMOUNT:
-        raise SimulationError("amount", f"must be between 1 and {MAX_AMOUNT:,} yen")
+        raise SimulationError(
+            "amount",
+            f"must be between 1 and {MAX_AMOUNT:,} yen",
+            "amount_range",
+            {"max_yen": MAX_AMOUNT},
+        )
     if not annual_rate.is_finite() or not Decimal(0) < annual_rate <= MAX_RATE:
-        raise SimulationError("annual_rate", f"must be more than 0 and at most {MAX_RATE}%")
+        raise SimulationError(
+            "annual_rate",
+            f"must be more than 0 and at most {MAX_RATE}%",
+            "rate_range",
+            {"max_rate": str(MAX_RATE)},
+        )
     return limits_for_rate(annual_rate)
 
 
@@ -142,6 +159,12 @@ def simulate_by_payment(
             "monthly_payment",
             f"must be at least {minimum:,} yen ({limits.min_payment_percent}% of the amount "
             f"at {limits.rate}%)",
+            "min_payment",
+            {
+                "minimum_yen": minimum,
+                "percent": str(limits.min_payment_percent),
+                "band_rate": str(limits.rate),
+            },
         )
     schedule = _schedule(amount, annual_rate, monthly_payment, limits.max_payments)
     if schedule is None:
@@ -150,6 +173,8 @@ def simulate_by_payment(
             "monthly_payment",
             f"repayment would take more than {limits.max_payments} payments (the limit at "
             f"{limits.rate}%); a payment of at least {fits:,} yen fits",
+            "too_many_payments",
+            {"max": limits.max_payments, "band_rate": str(limits.rate), "fits_yen": fits},
         )
     return _result(monthly_payment, schedule)
 
@@ -182,6 +207,8 @@ def simulate_by_count(amount: int, annual_rate: Decimal, payments: int) -> Simul
         raise SimulationError(
             "payments",
             f"must be between 1 and {limits.max_payments} (the limit at {limits.rate}%)",
+            "payments_range",
+            {"max": limits.max_payments, "band_rate": str(limits.rate)},
         )
     payment = max(
         _smallest_payment(amount, annual_rate, payments),

@@ -41,7 +41,12 @@ def simulate(body: SimulationRequest) -> Simulation:
         )
     exponent = body.annual_rate.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -MAX_RATE_DECIMALS:
-        raise validation_error("annual_rate", f"must have at most {MAX_RATE_DECIMALS} decimals")
+        raise validation_error(
+            "annual_rate",
+            f"must have at most {MAX_RATE_DECIMALS} decimals",
+            limit="rate_decimals",
+            digits=MAX_RATE_DECIMALS,
+        )
     try:
         if body.monthly_payment is not None:
             result = simulator.simulate_by_payment(
@@ -51,7 +56,7 @@ def simulate(body: SimulationRequest) -> Simulation:
             assert body.payments is not None
             result = simulator.simulate_by_count(body.amount, body.annual_rate, body.payments)
     except simulator.SimulationError as exc:
-        raise validation_error(exc.field, exc.message) from exc
+        raise validation_error(exc.field, exc.message, limit=exc.limit, **exc.values) from exc
     schedule = [
         SimulationRow(
             number=row.number,

@@ -171,3 +171,19 @@ def test_error_statuses_are_documented_with_the_envelope(app: FastAPI) -> None:
             assert schema == {"$ref": "#/components/schemas/ErrorEnvelope"}, (path, code)
     upload = paths["/v1/me/documents"]["post"]["requestBody"]["content"]["multipart/form-data"]
     assert upload["schema"]["required"] == ["kind", "file"]
+
+
+async def test_a_broken_limit_is_named_with_its_figures(http: httpx.AsyncClient) -> None:
+    # 100,000 yen at 18.0% allows at most 46 payments (SPEC 2.15).
+    response = await http.post(
+        "/v1/simulations/repayment",
+        json={"amount": 100_000, "annual_rate": "18.0", "payments": 47},
+    )
+    assert response.status_code == 422
+    details = error(response)["details"]
+    assert details["field"] == "payments"
+    assert (details["limit"], details["max"], details["band_rate"]) == (
+        "payments_range",
+        46,
+        "18.0",
+    )

@@ -236,7 +236,7 @@ async def test_limits_are_said_in_japanese(
     assert errors_ui.field_message(caught.value) == expected
 
 
-def test_an_unknown_sentence_falls_back_to_the_general_message() -> None:
+def test_an_error_without_a_limit_falls_back_to_the_general_message() -> None:
     i18n.set_language("en")
     error = ValidationFailed(
         "amount: must be even",
