@@ -10,6 +10,7 @@ which rule to call and what to store.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -38,7 +39,8 @@ SYSTEM_ACTOR = "system"
 # --- reading ------------------------------------------------------------------------------
 
 
-def account_status(member: sqlite3.Row) -> AccountStatus:
+def account_status(member: sqlite3.Row | Mapping[str, Any]) -> AccountStatus:
+    """One status, the most serious first (as ``GET /v1/me/account`` and staff show it)."""
     if member["card_status"] == "lost":
         return "card_lost"
     if member["locked"]:

@@ -18,7 +18,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from acom_tui.api.schemas import (
-    AccountStatus,
     AuditEntry,
     ErrorEnvelope,
     MemberSummary,
@@ -34,6 +33,7 @@ from mock_server.auth import Ctx, StaffId, bearer_token
 from mock_server.domain.pin_rules import weak_pin_reason
 from mock_server.errors import ApiError, responses, validation_error
 from mock_server.hashing import hash_secret, new_token, token_hash, verify_secret
+from mock_server.money_service import account_status
 from mock_server.store import audit, members, sessions
 from mock_server.store import staff as staff_store
 from mock_server.store.timefmt import iso, parse
@@ -60,15 +60,6 @@ MemberNumberPath = Annotated[
 
 
 # --- pure rules ---------------------------------------------------------------------------
-
-
-def member_status(member: sqlite3.Row | dict[str, Any]) -> AccountStatus:
-    """One status for display, the most serious first (as ``GET /v1/me/account`` shows it)."""
-    if member["card_status"] == "lost":
-        return "card_lost"
-    if member["locked"]:
-        return "locked"
-    return "suspended" if member["status"] == "suspended" else "active"
 
 
 def mask_email(email: str | None) -> str | None:
@@ -113,7 +104,7 @@ def _summary(member: sqlite3.Row) -> MemberSummary:
     return MemberSummary(
         member_number=member["member_number"],
         name=member["name"],
-        status=member_status(member),
+        status=account_status(member),
         locked=bool(member["locked"]),
         failed_attempts=member["failed_attempts"],
         suspension_reason=member["suspension_reason"],
@@ -237,7 +228,7 @@ def unlock(
 
     def change(conn: sqlite3.Connection, member: sqlite3.Row, now: datetime) -> dict[str, Any]:
         if not member["locked"]:
-            raise _conflict("The account is not locked.", status=member_status(member))
+            raise _conflict("The account is not locked.", status=account_status(member))
         members.unlock(conn, member_number)
         return {"identity_document": body.identity_document}
 
@@ -328,7 +319,7 @@ def reinstate(
 
     def change(conn: sqlite3.Connection, member: sqlite3.Row, now: datetime) -> dict[str, Any]:
         if member["status"] != "suspended":
-            raise _conflict("The account is not suspended.", status=member_status(member))
+            raise _conflict("The account is not suspended.", status=account_status(member))
         staff_store.set_suspension(conn, member_number, None)
         return {"previous_reason_code": member["suspension_reason"]}
 

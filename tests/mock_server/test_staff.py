@@ -12,11 +12,11 @@ import pytest
 from mock_server.clock import Clock
 from mock_server.domain.pin_rules import weak_pin_reason
 from mock_server.hashing import verify_secret
+from mock_server.money_service import account_status
 from mock_server.routes.staff import (
     choose_one_time_pin,
     mask_email,
     mask_phone,
-    member_status,
 )
 from mock_server.store import Store
 from mock_server.store import staff as staff_store
@@ -515,4 +515,4 @@ def test_choose_one_time_pin_pads_to_four_digits() -> None:
     ],
 )
 def test_member_status_shows_the_most_serious_state(row: dict, status: str) -> None:
-    assert member_status(row) == status
+    assert account_status(row) == status
