@@ -541,7 +541,8 @@ class BaseClient:
                     timeout=timeout,
                 )
             except httpx.TransportError as exc:
-                elapsed = (time.perf_counter() - started) * 1000
+                # Rounded before logging: a raw float's digits could spell anything, a PIN included.
+                elapsed = round((time.perf_counter() - started) * 1000, 1)
                 log.debug(
                     "%s %s -> %s %s %.1f ms", method, path, type(exc).__name__, request_id, elapsed
                 )
@@ -553,7 +554,7 @@ class BaseClient:
                 await self._pause(method, path, attempt, None)
                 continue
 
-            elapsed = (time.perf_counter() - started) * 1000
+            elapsed = round((time.perf_counter() - started) * 1000, 1)
             request_id = _request_id(response) or request_id
             log.debug(
                 "%s %s -> %d %s %.1f ms", method, path, response.status_code, request_id, elapsed
@@ -586,7 +587,7 @@ class BaseClient:
         delay = (
             retry_after if retry_after is not None else self._retry.backoff(attempt, self._rand())
         )
-        log.debug("%s %s: retry %d in %.2f s", method, path, attempt, delay)
+        log.debug("%s %s: retry %d in %.2f s", method, path, attempt, round(delay, 2))
         await self._sleep(delay)
 
     def _note_session(self, response: httpx.Response) -> None:
