@@ -24,7 +24,7 @@ from textual.screen import Screen
 
 from acom_tui import errors_ui
 from acom_tui.i18n import set_language, t
-from acom_tui.screens.base import AcomModal, AcomScreen, localize_bindings
+from acom_tui.screens.base import AcomModal, AcomScreen, localize_bindings, preload_screen_css
 from acom_tui.screens.login import LoginScreen
 from acom_tui.session import LOGOUT_TIMEOUT_S, Backend, ServerClock, Session, system_now
 from acom_tui.shell import close_backend, key_display
@@ -38,6 +38,11 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_THEME", "AcomApp", "BackendSource"]
 
 log = logging.getLogger("acom_tui.app")
+
+# How long a screen's first fetch may hold the screen back before it is shown anyway (and
+# fills in when the answer comes): long enough for a near server, short enough to feel
+# immediate.
+PREFETCH_WAIT_S = 0.3
 
 BackendSource = Backend | Callable[[], Backend]
 """A ready backend (tests), or a blocking function that opens one (run in a thread)."""
@@ -160,6 +165,7 @@ class AcomApp(App[int], inherit_bindings=False):
             return
         if self._backend is None:
             self._open_backend()
+        self.call_after_refresh(preload_screen_css, self)
         if self.settings is not None and self.settings.remember_member_number:
             self._load_remembered()
 
@@ -266,7 +272,17 @@ class AcomApp(App[int], inherit_bindings=False):
             return
         from acom_tui.screens.dashboard import DashboardScreen
 
-        await self.push_screen(DashboardScreen())
+        await self.open_screen(DashboardScreen())
+
+    async def open_screen(self, screen: Screen[Any]) -> None:
+        """Push ``screen`` once what it shows first has arrived (or after a short wait).
+
+        Keys pressed meanwhile wait in the queue and go to the new screen, as they would
+        had it opened at once.
+        """
+        if isinstance(screen, AcomScreen):
+            await screen.prefetch(PREFETCH_WAIT_S)
+        await self.push_screen(screen)
 
     async def end_session(self, reason_key: str | None) -> None:
         """Log out (revoke the token), drop every screen above login, say why there."""

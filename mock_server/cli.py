@@ -110,13 +110,15 @@ def build_app_from_env() -> ASGIApp:
     The clock is the database's (``SharedClock``): moving it through any worker moves it
     for all of them.
     """
-    from mock_server.app import create_app
+    from mock_server.app import create_app, warm_up
     from mock_server.clock import SharedClock
     from mock_server.store import Store
 
     logging.getLogger("uvicorn.error").addFilter(QuietDrops())
     store = Store.open(Path(os.environ[ENV_DB]))
-    app: ASGIApp = create_app(store, SharedClock(store), _settings_from_env())
+    fastapi_app = create_app(store, SharedClock(store), _settings_from_env())
+    warm_up(fastapi_app)
+    app: ASGIApp = fastapi_app
     if os.environ.get(ENV_WORKER_HEADER) == "1":
         app = _with_worker_header(app)
     return app

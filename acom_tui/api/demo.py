@@ -110,7 +110,7 @@ def open_demo(
     runs. ``now``/``frozen`` start the server clock at a given time (snapshot tests).
     ``client_kwargs`` go to the member :class:`Client` (retry policy, timeouts, sleep).
     """
-    from mock_server.app import create_app
+    from mock_server.app import create_app, warm_up
     from mock_server.clock import Clock
     from mock_server.hashing import ScryptParams
     from mock_server.settings import ServerSettings
@@ -137,6 +137,7 @@ def open_demo(
     clock = Clock(now, frozen=frozen) if now is not None else Clock(frozen=frozen)
     try:
         app = create_app(store, clock, settings)
+        warm_up(app)  # the demo is opened off the UI thread: the first login does not pay
     except BaseException:
         for close in reversed(closers):
             close()

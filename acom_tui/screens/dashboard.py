@@ -11,6 +11,7 @@ import asyncio
 import logging
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
@@ -23,7 +24,7 @@ from textual.widgets.option_list import Option
 
 from acom_tui.formatting import format_date, format_datetime, format_rate, format_time, format_yen
 from acom_tui.i18n import get_language, t
-from acom_tui.screens.base import AcomScreen
+from acom_tui.screens.base import AcomScreen, busy
 from acom_tui.screens.services import SERVICES, build_screen, service
 from acom_tui.widgets.banner import Banner
 from acom_tui.widgets.key_bar import KeyBar
@@ -31,11 +32,20 @@ from acom_tui.widgets.money import Money
 from acom_tui.widgets.sparkline import BalanceHistory
 
 if TYPE_CHECKING:
-    from acom_tui.api.schemas import Account, MaintenanceWindow, Notice, Statement
+    from acom_tui.api.schemas import (
+        Account,
+        MaintenanceWindow,
+        Notice,
+        NoticePage,
+        Page,
+        Statement,
+        Status,
+    )
 
 __all__ = [
     "HISTORY_POINTS",
     "MAINTENANCE_WARNING_S",
+    "DashboardData",
     "DashboardScreen",
     "balance_history",
     "maintenance_warning",
@@ -59,6 +69,16 @@ FIGURES: tuple[tuple[str, str], ...] = (
     ("dashboard.accrued", "fig-accrued"),
     ("dashboard.late_interest", "fig-late"),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class DashboardData:
+    """The dashboard's four answers, each a value or the error it raised."""
+
+    account: Account | BaseException
+    status: Status | BaseException
+    notices: NoticePage | BaseException
+    statements: Page[Statement] | BaseException
 
 
 def balance_history(statements: Sequence[Statement], points: int = HISTORY_POINTS) -> list[int]:
@@ -125,21 +145,22 @@ class DashboardScreen(AcomScreen[None]):
         return options
 
     def on_mount(self) -> None:
-        self.load()
+        first = self.take_first()
+        if first is not None and first.done():
+            self.show_data(first.result())  # before the first layout: no empty figures
+        else:
+            self.load(first)
 
     # --- loading ----------------------------------------------------------------------
 
     def action_reload(self) -> None:
         self.load()
 
-    @work(exclusive=True, group="dashboard-load")
-    async def load(self) -> None:
+    async def fetch_first(self) -> DashboardData | None:
         session = self.acom.session
         if session is None:
-            return
+            return None
         client = session.backend.client
-        figures = self.query_one("#dash-left")
-        figures.loading = True
         account, status, notices, statements = await asyncio.gather(
             client.account(),
             client.status(),
@@ -147,20 +168,31 @@ class DashboardScreen(AcomScreen[None]):
             client.statements(limit=HISTORY_POINTS * 2),
             return_exceptions=True,
         )
-        if not self.is_attached:
-            return  # the session ended (or the member left) while the answers were on the way
-        figures.loading = False
-        if isinstance(account, BaseException):
-            self.acom.report_error(account, inline=self._show_error)
+        return DashboardData(account, status, notices, statements)
+
+    @work(exclusive=True, group="dashboard-load")
+    async def load(self, first: asyncio.Task[DashboardData | None] | None = None) -> None:
+        with busy(self.query_one("#dash-left")):
+            data = await (first if first is not None else self.fetch_first())
+        if self.is_attached:  # else the session ended or the member left meanwhile
+            self.show_data(data)
+
+    def show_data(self, data: DashboardData | None) -> None:
+        if data is None:
+            return
+        if isinstance(data.account, BaseException):
+            self.acom.report_error(data.account, inline=self._show_error)
             return
         self.query_one("#dash-error", Banner).clear()
-        self.show_account(account)
-        if not isinstance(status, BaseException):
-            self.acom.note_status(status)
+        self.show_account(data.account)
+        if not isinstance(data.status, BaseException):
+            self.acom.note_status(data.status)
         else:
-            log.info("status unavailable: %s", type(status).__name__)
+            log.info("status unavailable: %s", type(data.status).__name__)
         self._update_maintenance()
+        notices = data.notices
         self.show_notices(None if isinstance(notices, BaseException) else notices.items)
+        statements = data.statements
         self.query_one(BalanceHistory).set_history(
             None if isinstance(statements, BaseException) else balance_history(statements.items)
         )
@@ -252,8 +284,8 @@ class DashboardScreen(AcomScreen[None]):
 
     # --- services ---------------------------------------------------------------------
 
-    def action_open_service(self, service_id: str) -> None:
-        self.app.push_screen(build_screen(service(service_id)))
+    async def action_open_service(self, service_id: str) -> None:
+        await self.acom.open_screen(build_screen(service(service_id)))
 
     @on(OptionList.OptionSelected, "#dash-menu")
     async def _menu_selected(self, event: OptionList.OptionSelected) -> None:
@@ -263,7 +295,7 @@ class DashboardScreen(AcomScreen[None]):
         elif choice == "logout":
             await self.acom.action_logout()
         elif choice is not None:
-            self.action_open_service(choice)
+            await self.action_open_service(choice)
 
 
 def maintenance_warning(window: MaintenanceWindow | None, now: datetime) -> str | None:

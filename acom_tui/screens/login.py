@@ -17,7 +17,7 @@ from textual.widgets import Button, Input, Label
 
 from acom_tui.i18n import t
 from acom_tui.normalize import InputError
-from acom_tui.screens.base import AcomScreen
+from acom_tui.screens.base import AcomScreen, busy
 from acom_tui.widgets.banner import Banner, BannerVariant
 from acom_tui.widgets.checkbox import PlainCheckbox
 from acom_tui.widgets.digits_input import MemberNumberInput, PinInput
@@ -51,6 +51,10 @@ class LoginScreen(AcomScreen[None]):
         ),
         Binding("f6", "app.help('lost_card')", "keys.lost_card", id="login.lost_card", show=False),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._logging_in = False
 
     def compose(self) -> ComposeResult:
         yield self.title_bar(t("login.title"))
@@ -169,6 +173,8 @@ class LoginScreen(AcomScreen[None]):
 
     def submit(self) -> None:
         """Check the input, then log in in a worker; the PIN field is emptied at once."""
+        if self._logging_in:
+            return  # a second Enter while the first login is on its way
         number_input = self.query_one("#member-number", MemberNumberInput)
         pin_input = self.query_one("#pin", PinInput)
         self._reset_field_messages()
@@ -197,15 +203,16 @@ class LoginScreen(AcomScreen[None]):
 
     @work(exclusive=True, group="login")
     async def _login(self, member_number: str, pin: str, remember: bool) -> None:
-        form = self.query_one("#login-form")
-        form.loading = True
+        self._logging_in = True
         try:
-            await self.acom.login(member_number, pin)
-        except Exception as error:
-            self.acom.report_error(error, inline=self.show_status)
-            self.query_one("#pin").focus()
-            return
+            with busy(self.query_one("#login-form")):
+                try:
+                    await self.acom.login(member_number, pin)
+                except Exception as error:
+                    self.acom.report_error(error, inline=self.show_status)
+                    self.query_one("#pin").focus()
+                    return
+                self.acom.save_remember_choice(member_number, remember)
+                await self.acom.open_dashboard()
         finally:
-            form.loading = False
-        self.acom.save_remember_choice(member_number, remember)
-        await self.acom.open_dashboard()
+            self._logging_in = False

@@ -33,14 +33,20 @@ from textual.widgets import Button, DataTable, Input, Label, Tab, Tabs
 from acom_tui.formatting import format_date, format_datetime, format_rate, format_yen, to_jst
 from acom_tui.i18n import get_language, t
 from acom_tui.normalize import HYPHENS, InputError
-from acom_tui.screens.base import AcomModal, AcomScreen, localize_bindings
+from acom_tui.screens.base import AcomModal, AcomScreen, busy, localize_bindings
 from acom_tui.widgets.banner import Banner
 from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.prose import Prose
 
 if TYPE_CHECKING:
     from acom_tui.api.client import Client
-    from acom_tui.api.schemas import ElectronicDelivery, Page, Statement, StatementKind
+    from acom_tui.api.schemas import (
+        Account,
+        ElectronicDelivery,
+        Page,
+        Statement,
+        StatementKind,
+    )
     from acom_tui.export import ExportResult
 
 __all__ = [
@@ -55,6 +61,7 @@ __all__ = [
     "Period",
     "StatementRows",
     "StatementTable",
+    "StatementsFirst",
     "StatementsQuery",
     "StatementsScreen",
     "months_back",
@@ -165,6 +172,16 @@ class StatementsQuery:
         if end:
             return t("statements.period.until", end=end)
         return t("statements.period.everything")
+
+
+@dataclass(frozen=True, slots=True)
+class StatementsFirst:
+    """What the screen shows first, each a value or the error it raised."""
+
+    query: StatementsQuery
+    account: Account | BaseException
+    delivery: ElectronicDelivery | BaseException
+    page: Page[Statement] | BaseException
 
 
 class StatementRows:
@@ -376,13 +393,19 @@ class StatementsScreen(AcomScreen[None]):
         yield Label("", id="statements-delivery", markup=False)
         yield KeyBar()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         if self.app.animation_level == "none":
             for field in self.query(Input):
                 field.cursor_blink = False
         self._set_columns()
-        self.load_meta()
-        self.load_first()
+        first = self.take_first()
+        if first is not None and first.done():
+            await self._show_first(first.result())  # before the first layout
+        elif first is not None:
+            self._finish_first(first)
+        else:
+            self.load_meta()
+            self.load_first()
 
     @property
     def table(self) -> StatementTable:
@@ -398,6 +421,34 @@ class StatementsScreen(AcomScreen[None]):
 
     # --- loading ------------------------------------------------------------------------
 
+    async def fetch_first(self) -> StatementsFirst | None:
+        """The meta answers and the first page of the default view, in one go."""
+        client = self.client
+        if client is None:
+            return None
+        query = self.current
+        account, delivery, page = await asyncio.gather(
+            client.account(),
+            client.electronic_delivery(),
+            self._fetch_page(client, query),
+            return_exceptions=True,
+        )
+        return StatementsFirst(query, account, delivery, page)
+
+    @work(exclusive=True, group="statements-first")
+    async def _finish_first(self, first: asyncio.Task[StatementsFirst | None]) -> None:
+        """The screen was shown before its first answers came: show them when they do."""
+        with busy(self.table):
+            data = await first
+        await self._show_first(data)
+
+    async def _show_first(self, data: StatementsFirst | None) -> None:
+        if data is None:
+            return
+        await self._show_meta(data.account, data.delivery)
+        if data.query == self.current:
+            self._show_page(data.page)
+
     @work(exclusive=True, group="statements-meta")
     async def load_meta(self) -> None:
         """Whether the card tab exists, and the e-delivery state (optional on old servers)."""
@@ -407,6 +458,11 @@ class StatementsScreen(AcomScreen[None]):
         account, delivery = await asyncio.gather(
             client.account(), client.electronic_delivery(), return_exceptions=True
         )
+        await self._show_meta(account, delivery)
+
+    async def _show_meta(
+        self, account: Account | BaseException, delivery: ElectronicDelivery | BaseException
+    ) -> None:
         if isinstance(account, BaseException):
             self.acom.report_error(account, inline=self._show_error)
         elif account.has_credit_card and not self.has_credit_card:
@@ -417,6 +473,14 @@ class StatementsScreen(AcomScreen[None]):
             self.refresh_bindings()
         self.show_delivery(None if isinstance(delivery, BaseException) else delivery)
 
+    async def _fetch_page(self, client: Client, query: StatementsQuery) -> Page[Statement]:
+        return await client.statements(
+            kind=query.kind,
+            date_from=query.date_from,
+            date_to=query.date_to,
+            limit=FIRST_PAGE,
+        )
+
     @work(exclusive=True, group="statements-first")
     async def load_first(self) -> None:
         """The first page of the current query; older answers of other queries are dropped."""
@@ -425,34 +489,31 @@ class StatementsScreen(AcomScreen[None]):
         if client is None:
             return
         query = self.current
-        rows = StatementRows()
-        self.rows = rows
+        self.rows = StatementRows()
         self.loading_more = False
+        with busy(self.table):
+            try:
+                page: Page[Statement] | Exception = await self._fetch_page(client, query)
+            except Exception as error:
+                page = error
+        if query == self.current:
+            self._show_page(page)
+
+    def _show_page(self, page: Page[Statement] | BaseException) -> None:
+        """The first page of :attr:`current` (or why there is none) into a fresh table."""
         table = self.table
-        table.loading = True
-        try:
-            page = await client.statements(
-                kind=query.kind,
-                date_from=query.date_from,
-                date_to=query.date_to,
-                limit=FIRST_PAGE,
-            )
-        except Exception as error:
-            if rows is self.rows:
-                table.loading = False
-                # Leaving `loading` does not republish the bindings: the key bar would miss Enter.
-                self.refresh_bindings()
-                self.acom.report_error(error, inline=self._show_error)
-            return
-        if rows is not self.rows:
-            return
-        table.loading = False
+        self.rows = rows = StatementRows()
+        self.loading_more = False
+        # Leaving `loading` does not republish the bindings: the key bar would miss Enter.
         self.refresh_bindings()
+        if isinstance(page, BaseException):
+            self.acom.report_error(page, inline=self._show_error)
+            return
         self.query_one("#statements-error", Banner).clear()
         table.clear()
         self._append(rows.add_page(page))
         self._show_count()
-        # AUTO_FOCUS may have found the table loading (which refuses focus).
+        # The table may have been loading (which refuses focus) when it was to be focused.
         if self._focus_table_when_loaded or self.focused is None:
             self._focus_table_when_loaded = False
             table.focus()

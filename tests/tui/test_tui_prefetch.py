@@ -1,0 +1,251 @@
+"""Screens open with their data: the first fetch before the push, the slow-server fallback,
+the delayed busy indicator, and every screen's stylesheet read once before login."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from textual.app import App, ComposeResult
+from textual.pilot import Pilot
+from textual.widgets import Input, Label
+
+from acom_tui.api.demo import Demo
+from acom_tui.api.schemas import FaultSettings
+from acom_tui.app import PREFETCH_WAIT_S
+from acom_tui.screens.base import BUSY_INDICATOR_AFTER_S, SCREEN_CSS_DIR, busy
+from acom_tui.screens.dashboard import DashboardScreen
+from acom_tui.screens.statements import StatementsScreen
+from tests.tui.tui_support import PIN, fill_login, make_app, recorded_backend, settle
+
+SLOW_MS = 900
+
+
+async def until(pilot: Pilot[Any], condition: Callable[[], bool], limit: float = 10.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit
+    while not condition():
+        assert loop.time() < deadline, "never happened"
+        await pilot.pause(0.02)
+
+
+def press_enter_in_pin(pilot: Pilot[Any], member_number: str) -> None:
+    screen = pilot.app.screen
+    screen.query_one("#member-number", Input).value = member_number
+    pin = screen.query_one("#pin", Input)
+    pin.value = PIN
+    pin.focus()
+
+
+# --- the first fetch --------------------------------------------------------------------------
+
+
+async def test_the_dashboard_uses_the_answers_fetched_before_it_opened(
+    make_demo: Callable[[], Demo],
+) -> None:
+    demo = make_demo()
+    backend, transport = recorded_backend(demo)
+    app = make_app(backend, lang="ja")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await fill_login(pilot, "10000001")
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        assert screen.account is not None
+        # Fetched once, before the push; the screen did not fetch again when it mounted.
+        assert transport.paths("GET").count("/v1/me/account") == 1
+        assert transport.paths("GET").count("/v1/me/statements") == 1
+        assert str(screen.query_one("#fig-principal").render()).strip() != ""
+    await demo.aclose()
+
+
+async def test_the_statements_screen_uses_the_answers_fetched_before_it_opened(
+    make_demo: Callable[[], Demo],
+) -> None:
+    demo = make_demo()
+    backend, transport = recorded_backend(demo)
+    app = make_app(backend, lang="ja")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await fill_login(pilot, "10000010")
+        before = len(transport.paths("GET"))
+        await pilot.press("3")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StatementsScreen)
+        assert screen.table.row_count == 100
+        assert screen.has_credit_card  # the card tab came with the first answers
+        assert screen.query("#kind-card")
+        assert sorted(transport.paths("GET")[before:]) == [
+            "/v1/me/account",
+            "/v1/me/electronic-delivery",
+            "/v1/me/statements",
+        ]
+    await demo.aclose()
+
+
+async def test_a_slow_server_does_not_hold_the_dashboard_back(
+    make_demo: Callable[[], Demo],
+) -> None:
+    demo = make_demo()
+    app = make_app(demo, lang="ja")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        press_enter_in_pin(pilot, "10000001")
+        await demo.admin.set_faults(FaultSettings(latency_ms=SLOW_MS))
+        await pilot.press("enter")
+        # Login (slow), then the dashboard's first fetch (slow): after the short wait the
+        # dashboard is shown without its figures, busy, and fills in when they come.
+        await until(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        assert screen.account is None
+        await until(pilot, lambda: screen.query_one("#dash-left").loading)
+        await demo.admin.set_faults(FaultSettings())
+        await until(pilot, lambda: screen.account is not None)
+        await settle(pilot)
+        assert not screen.query_one("#dash-left").loading
+        assert screen.account is not None and screen.account.member_number == "10000001"
+    await demo.aclose()
+
+
+async def test_a_slow_server_does_not_hold_the_statements_back(
+    make_demo: Callable[[], Demo],
+) -> None:
+    demo = make_demo()
+    app = make_app(demo, lang="ja")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await fill_login(pilot, "10000010")
+        await demo.admin.set_faults(FaultSettings(latency_ms=SLOW_MS))
+        await pilot.press("3")
+        await until(pilot, lambda: isinstance(app.screen, StatementsScreen))
+        screen = app.screen
+        assert isinstance(screen, StatementsScreen)
+        assert screen.table.row_count == 0
+        await until(pilot, lambda: screen.table.loading)
+        await until(pilot, lambda: screen.table.row_count == 100)
+        await demo.admin.set_faults(FaultSettings())
+        await settle(pilot)
+        assert not screen.table.loading
+        assert screen.has_credit_card
+    await demo.aclose()
+
+
+async def test_a_second_enter_while_logging_in_does_not_log_in_twice(
+    make_demo: Callable[[], Demo],
+) -> None:
+    demo = make_demo()
+    backend, transport = recorded_backend(demo)
+    app = make_app(backend, lang="ja")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        press_enter_in_pin(pilot, "10000001")
+        await demo.admin.set_faults(FaultSettings(latency_ms=300))
+        await pilot.press("enter")
+        await pilot.pause(0.05)
+        app.screen.query_one("#pin", Input).value = PIN
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        await demo.admin.set_faults(FaultSettings())
+        await settle(pilot)
+        assert transport.paths("POST").count("/v1/sessions") == 1
+    await demo.aclose()
+
+
+def test_the_wait_for_a_first_fetch_is_short() -> None:
+    # Long enough for a near server, short enough that a slow one still feels immediate.
+    assert BUSY_INDICATOR_AFTER_S < PREFETCH_WAIT_S <= 0.5
+
+
+# --- the busy indicator -------------------------------------------------------------------------
+
+
+class BusyApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Label("waiting", id="target")
+
+
+async def test_a_quick_wait_never_shows_the_busy_indicator() -> None:
+    seen: list[bool] = []
+    app = BusyApp()
+    async with app.run_test() as pilot:
+        target = app.query_one("#target")
+        with busy(target):
+            for _ in range(5):
+                await asyncio.sleep(0.01)
+                seen.append(target.loading)
+        await pilot.pause(BUSY_INDICATOR_AFTER_S * 2)
+        seen.append(target.loading)
+    assert seen == [False] * 6
+
+
+async def test_a_long_wait_shows_the_busy_indicator_until_it_ends() -> None:
+    app = BusyApp()
+    async with app.run_test() as pilot:
+        target = app.query_one("#target")
+        with busy(target):
+            await pilot.pause(BUSY_INDICATOR_AFTER_S + 0.15)
+            during = target.loading
+        after = target.loading
+    assert during is True
+    assert after is False
+
+
+# --- stylesheets --------------------------------------------------------------------------------
+
+
+async def test_every_screen_stylesheet_is_read_before_the_first_screen_is_opened(
+    make_demo: Callable[[], Demo],
+) -> None:
+    demo = make_demo()
+    app = make_app(demo, lang="ja")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        files = sorted(SCREEN_CSS_DIR.glob("*.tcss"))
+        assert len(files) > 5
+        missing = [f.name for f in files if not app.stylesheet.has_source(str(f.resolve()), "")]
+        assert missing == []
+    await demo.aclose()
+
+
+_SELECTOR = re.compile(r"^([^\s{}/][^{]*)\{", re.M)
+_NAME = re.compile(r"[#.][\w-]+")
+_STATE_CLASSES = {".-error", ".-note", ".-hidden", ".-empty", ".-chosen", ".-alert"}
+
+
+def unscoped_names(text: str) -> set[str]:
+    """Ids and classes that a rule matches anywhere in the app (not under a screen type)."""
+    names: set[str] = set()
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    for match in _SELECTOR.finditer(text):
+        for selector in match.group(1).split(","):
+            first = selector.strip().split()[0] if selector.strip() else ""
+            if first[:1].isupper():
+                continue  # scoped: "LoginScreen .field-message"
+            names.update(n for n in _NAME.findall(selector) if n not in _STATE_CLASSES)
+    return names
+
+
+def test_no_two_screen_stylesheets_style_the_same_id_or_class_unscoped() -> None:
+    # Every screen's stylesheet is in force on every screen (they are all read at start):
+    # a name styled unscoped in two files would make one screen look like another's rules.
+    owners: dict[str, list[str]] = defaultdict(list)
+    for path in sorted(Path(SCREEN_CSS_DIR).glob("*.tcss")):
+        for name in unscoped_names(path.read_text(encoding="utf-8")):
+            owners[name].append(path.name)
+    clashes = {name: files for name, files in owners.items() if len(files) > 1}
+    assert clashes == {}
+
+
+def test_the_clash_check_sees_an_unscoped_rule_and_ignores_a_scoped_one() -> None:
+    assert unscoped_names(".field-message { color: red; }\n#a, #b { }") == {
+        ".field-message",
+        "#a",
+        "#b",
+    }
+    assert unscoped_names("LoginScreen .field-message { }\n.x.-error { }") == {".x"}
