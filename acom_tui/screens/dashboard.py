@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Grid, Horizontal, Vertical
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
@@ -27,8 +27,8 @@ from acom_tui.i18n import get_language, t
 from acom_tui.screens.base import AcomScreen, busy
 from acom_tui.screens.services import SERVICES, build_screen, service
 from acom_tui.widgets.banner import Banner
+from acom_tui.widgets.figures import Emphasis, Figure, Figures
 from acom_tui.widgets.key_bar import KeyBar
-from acom_tui.widgets.money import Money
 from acom_tui.widgets.sparkline import BalanceHistory
 
 if TYPE_CHECKING:
@@ -57,17 +57,17 @@ log = logging.getLogger("acom_tui.dashboard")
 MAINTENANCE_WARNING_S = 60 * 60
 HISTORY_POINTS = 40
 
-# (catalogue key of the label, id of the value)
+# (key, catalogue key of the label), in the order shown; "late" only when there is some.
 FIGURES: tuple[tuple[str, str], ...] = (
-    ("dashboard.principal", "fig-principal"),
-    ("dashboard.available", "fig-available"),
-    ("dashboard.limit", "fig-limit"),
-    ("dashboard.rate", "fig-rate"),
-    ("dashboard.next_due", "fig-next-due"),
-    ("dashboard.minimum", "fig-minimum"),
-    ("dashboard.payoff", "fig-payoff"),
-    ("dashboard.accrued", "fig-accrued"),
-    ("dashboard.late_interest", "fig-late"),
+    ("principal", "dashboard.principal"),
+    ("available", "dashboard.available"),
+    ("limit", "dashboard.limit"),
+    ("rate", "dashboard.rate"),
+    ("next_due", "dashboard.next_due"),
+    ("minimum", "dashboard.minimum"),
+    ("payoff", "dashboard.payoff"),
+    ("accrued", "dashboard.accrued"),
+    ("late", "dashboard.late_interest"),
 )
 
 
@@ -121,13 +121,10 @@ class DashboardScreen(AcomScreen[None]):
         with Horizontal(id="dash-main"):
             with Vertical(id="dash-left"):
                 yield Label("", id="dash-greeting", markup=False)
-                with Grid(id="dash-figures"):
-                    for label_key, value_id in FIGURES:
-                        yield Label(t(label_key), classes="fig-label", id=f"{value_id}-label")
-                        if value_id in ("fig-rate", "fig-next-due"):
-                            yield Label("", id=value_id, classes="fig-value", markup=False)
-                        else:
-                            yield Money(id=value_id, classes="fig-value")
+                yield Figures(
+                    [Figure(key, t(label)) for key, label in FIGURES if key != "late"],
+                    id="dash-figures",
+                )
             yield OptionList(*self._menu_options(), id="dash-menu", compact=True)
         yield BalanceHistory(id="dash-history")
         yield Label("", id="dash-as-of", classes="muted", markup=False)
@@ -207,26 +204,29 @@ class DashboardScreen(AcomScreen[None]):
         self.account = account
         lang = get_language()
         self.query_one("#dash-greeting", Label).update(t("dashboard.greeting", name=account.name))
-        self.query_one("#fig-principal", Money).amount = account.principal
-        self.query_one("#fig-available", Money).amount = account.available
-        self.query_one("#fig-limit", Money).amount = account.credit_limit
-        self.query_one("#fig-rate", Label).update(format_rate(account.interest_rate, lang))
         due = (
             format_date(account.next_due_date, lang)
             if account.next_due_date is not None and account.payoff_amount > 0
             else t("dashboard.no_payment_due")
         )
-        self.query_one("#fig-next-due", Label).update(due)
-        self.query_one("#fig-minimum", Money).amount = account.minimum_payment
-        self.query_one("#fig-payoff", Money).amount = account.payoff_amount
-        self.query_one("#fig-accrued", Money).amount = account.accrued_interest
-        late = self.query_one("#fig-late", Money)
-        late.amount = account.late_interest
-        has_late = account.late_interest > 0
-        late.set_class(not has_late, "-hidden")
-        late.set_class(has_late, "-alert")
-        self.query_one("#fig-late-label").set_class(not has_late, "-hidden")
-        self.query_one("#fig-payoff", Money).add_class("-emphasis")
+        values: dict[str, tuple[str, Emphasis]] = {
+            "principal": (format_yen(account.principal, lang), ""),
+            "available": (format_yen(account.available, lang), ""),
+            "limit": (format_yen(account.credit_limit, lang), ""),
+            "rate": (format_rate(account.interest_rate, lang), ""),
+            "next_due": (due, ""),
+            "minimum": (format_yen(account.minimum_payment, lang), ""),
+            "payoff": (format_yen(account.payoff_amount, lang), "emphasis"),
+            "accrued": (format_yen(account.accrued_interest, lang), ""),
+            "late": (format_yen(account.late_interest, lang), "alert"),
+        }
+        self.query_one(Figures).set_figures(
+            [
+                Figure(key, t(label), *values[key])
+                for key, label in FIGURES
+                if key != "late" or account.late_interest > 0
+            ]
+        )
 
         overdue = self.query_one("#dash-overdue", Banner)
         if account.overdue_days > 0:

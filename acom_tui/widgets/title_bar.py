@@ -1,33 +1,34 @@
 """The top line: product name, where you are, and a demo badge.
 
 Textual's ``Header`` draws an icon that is East-Asian-ambiguous width; this plain line
-keeps the first row exact in every terminal.
+keeps the first row exact in every terminal. It is one widget drawing one line (not a row
+of labels): every screen has it, and each widget costs a screen about a millisecond to
+mount and lay out.
 """
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal
-from textual.widgets import Label
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
+from textual.widget import Widget
 
 __all__ = ["TitleBar"]
 
 
-class TitleBar(Horizontal):
+class TitleBar(Widget):
     DEFAULT_CSS = """
     TitleBar {
         height: 1;
         width: 1fr;
         background: $panel;
         color: $foreground;
-        & > #title-product { text-style: bold; padding: 0 1; width: auto; }
-        & > #title-where { width: 1fr; padding: 0 1; text-style: bold; }
-        & > #title-badge {
-            width: auto; padding: 0 1; background: $accent; color: $text; text-style: bold;
-        }
-        & > #title-badge.-hidden { display: none; }
     }
+    TitleBar > .title-bar--badge { background: $accent; color: $text; text-style: bold; }
     """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"title-bar--badge"}
 
     def __init__(self, product: str, where: str = "", *, badge: str = "") -> None:
         super().__init__()
@@ -35,14 +36,30 @@ class TitleBar(Horizontal):
         self._where = where
         self._badge = badge
 
-    def compose(self) -> ComposeResult:
-        yield Label(self._product, id="title-product", markup=False)
-        yield Label(self._where, id="title-where", markup=False)
-        yield Label(
-            self._badge, id="title-badge", markup=False, classes="" if self._badge else "-hidden"
-        )
+    @property
+    def text(self) -> str:
+        """The line as plain text (product, where, badge)."""
+        return " ".join(part for part in (self._product, self._where, self._badge) if part)
 
     def set_where(self, where: str) -> None:
         self._where = where
-        if self.is_mounted:
-            self.query_one("#title-where", Label).update(where)
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        if y != 0 or width <= 0:
+            return Strip.blank(width, base)
+        bold = base + Style(bold=True)
+        segments = [Segment(" ", base), Segment(self._product, bold), Segment(" ", base)]
+        if self._where:
+            segments += [Segment(" ", base), Segment(self._where, bold), Segment(" ", base)]
+        badge = Strip([])
+        if self._badge:
+            style = self.get_component_rich_style("title-bar--badge")
+            pad = Segment(" ", style + Style(bold=False))
+            badge = Strip([pad, Segment(self._badge, style), pad])
+        room = max(width - badge.cell_length, 0)
+        # Cropped or padded to the room the badge leaves: a narrow terminal keeps the badge.
+        line = Strip(segments).crop_extend(0, room, base)
+        return Strip.join([line, badge]).crop(0, width)

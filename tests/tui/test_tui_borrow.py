@@ -40,7 +40,7 @@ from acom_tui.screens.receipt import ConfirmMovement, ReceiptScreen, classify_er
 from acom_tui.screens.repay import RepayScreen
 from acom_tui.widgets.amount_input import AmountInput, read_amount
 from acom_tui.widgets.banner import Banner
-from acom_tui.widgets.money import Money
+from acom_tui.widgets.figures import Figures
 from acom_tui.widgets.prose import Prose
 
 SnapCompare = Callable[..., bool]
@@ -236,8 +236,9 @@ async def test_borrowing_end_to_end(make_demo: Callable[[], Demo]) -> None:
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
-        assert app.screen.query_one("#fig-principal", Money).amount == 130_000
-        assert app.screen.query_one("#fig-available", Money).amount == 370_000
+        shown = app.screen.query_one(Figures)
+        assert shown.value("principal") == "130,000円"
+        assert shown.value("available") == "370,000円"
     await observer.aclose()
     await demo.aclose()
 

@@ -20,6 +20,7 @@ from acom_tui.app import PREFETCH_WAIT_S
 from acom_tui.screens.base import BUSY_INDICATOR_AFTER_S, SCREEN_CSS_DIR, busy
 from acom_tui.screens.dashboard import DashboardScreen
 from acom_tui.screens.statements import StatementsScreen
+from acom_tui.widgets.figures import Figures
 from tests.tui.tui_support import PIN, fill_login, make_app, recorded_backend, settle
 
 SLOW_MS = 900
@@ -59,7 +60,7 @@ async def test_the_dashboard_uses_the_answers_fetched_before_it_opened(
         # Fetched once, before the push; the screen did not fetch again when it mounted.
         assert transport.paths("GET").count("/v1/me/account") == 1
         assert transport.paths("GET").count("/v1/me/statements") == 1
-        assert str(screen.query_one("#fig-principal").render()).strip() != ""
+        assert screen.query_one(Figures).value("principal") == "120,000円"
     await demo.aclose()
 
 

@@ -34,7 +34,7 @@ from acom_tui.screens.repay import (
 )
 from acom_tui.widgets.amount_input import read_amount
 from acom_tui.widgets.banner import Banner
-from acom_tui.widgets.money import Money
+from acom_tui.widgets.figures import Figures
 from acom_tui.widgets.prose import Prose
 
 SnapCompare = Callable[..., bool]
@@ -220,7 +220,7 @@ async def test_custom_amount_from_a_bank_flagged_for_smartphones(
         dashboard = app.screen
         assert isinstance(dashboard, DashboardScreen)
         # 5,000 pays the 1,479 interest first, then 3,521 of principal.
-        assert dashboard.query_one("#fig-principal", Money).amount == 116_479
+        assert dashboard.query_one(Figures).value("principal") == "116,479円"
     await demo.aclose()
 
 
