@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
 from functools import partial
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import work
@@ -22,7 +24,6 @@ from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.screen import Screen
 
-from acom_tui import errors_ui
 from acom_tui.i18n import set_language, t
 from acom_tui.screens.base import AcomModal, AcomScreen, localize_bindings, preload_screen_css
 from acom_tui.screens.login import LoginScreen
@@ -55,12 +56,11 @@ class AcomApp(App[int], inherit_bindings=False):
     login screen shows the demo banner from its first paint).
     """
 
-    CSS_PATH = "app.tcss"
+    # The login screen's stylesheet is the app's: read with it in the first parse. As a
+    # screen's CSS_PATH it would be read when the screen is first shown, each time parsing
+    # the whole stylesheet again (twice before the first paint, about 15 ms).
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "screens/login.tcss"]
     TITLE = "acom-tui"
-    # A mode rather than get_default_screen(): Textual loads a screen's CSS_PATH only for
-    # screens it creates itself.
-    MODES: ClassVar[dict[str, Any]] = {"portal": LoginScreen}
-    DEFAULT_MODE = "portal"
     # The footer shows this key for the palette; F2 works where tmux or an IDE eats Ctrl+P.
     COMMAND_PALETTE_BINDING = "f2"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -149,6 +149,9 @@ class AcomApp(App[int], inherit_bindings=False):
 
     # --- start-up ---------------------------------------------------------------------
 
+    def get_default_screen(self) -> Screen[Any]:
+        return LoginScreen()
+
     def on_mount(self) -> None:
         self._apply_theme(self._requested_theme)
         if self._keymap_setting:
@@ -160,6 +163,10 @@ class AcomApp(App[int], inherit_bindings=False):
         apply_theme(self, name)
 
     def _after_first_paint(self) -> None:
+        # `acom-tui` kept the garbage collector off until the first paint (see cli.main);
+        # what start-up made lives on, so later collections need not walk it.
+        gc.enable()
+        gc.freeze()
         if self._after_first_paint_hook is not None:
             self._after_first_paint_hook(self)
             return
@@ -346,6 +353,8 @@ class AcomApp(App[int], inherit_bindings=False):
         self, error: BaseException, *, inline: Callable[[str], None] | None = None
     ) -> None:
         """Show ``error`` the one way errors are shown (see ``errors_ui``)."""
+        from acom_tui import errors_ui
+
         message = errors_ui.message_for(error)
         logged_in = self.session is not None
         if logged_in and errors_ui.ends_session(error):
@@ -364,6 +373,7 @@ class AcomApp(App[int], inherit_bindings=False):
             self.notify(message, severity="error", timeout=10)
 
     async def _end_after(self, error: BaseException) -> None:
+        from acom_tui import errors_ui
         from acom_tui.api import errors
 
         reason = "error.SESSION_EXPIRED"

@@ -7,13 +7,13 @@ is emptied as soon as it is submitted; the PIN lives only in the login call.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal, overload
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Input, Label
+from textual.widgets import Input, Label
 
 from acom_tui.i18n import t
 from acom_tui.normalize import InputError
@@ -22,6 +22,7 @@ from acom_tui.widgets.banner import Banner, BannerVariant
 from acom_tui.widgets.checkbox import PlainCheckbox
 from acom_tui.widgets.digits_input import MemberNumberInput, PinInput
 from acom_tui.widgets.key_bar import KeyBar
+from acom_tui.widgets.link_list import Link, LinkList
 from acom_tui.widgets.prose import Prose
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ __all__ = ["HELP_LINKS", "LoginScreen"]
 
 MessageKind = Literal["hint", "note", "error"]
 
-# (button id suffix, catalogue key of its label, help topic or None for the simulator)
+# (link id, catalogue key of its label, help topic or None for the simulator)
 HELP_LINKS: tuple[tuple[str, str, str | None], ...] = (
     ("forgot_pin", "login.link.forgot_pin", "forgot_pin"),
     ("lost_card", "login.link.lost_card", "lost_card"),
@@ -42,7 +43,7 @@ HELP_LINKS: tuple[tuple[str, str, str | None], ...] = (
 
 
 class LoginScreen(AcomScreen[None]):
-    CSS_PATH = "login.tcss"
+    # login.tcss is read with the app's stylesheet (see AcomApp.CSS_PATH).
     AUTO_FOCUS = "#member-number"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f4", "app.simulator", "keys.simulator", id="login.simulator"),
@@ -77,17 +78,12 @@ class LoginScreen(AcomScreen[None]):
                 yield Prose(t("login.pin.hint"), id="pin-message", classes="field-message")
                 remember = bool(self.acom.settings and self.acom.settings.remember_member_number)
                 yield PlainCheckbox(t("login.remember.label"), remember, id="remember")
-                yield Prose("", id="remember-note", classes="-hidden")
-                yield Button(t("login.submit"), id="login-submit", variant="primary", compact=True)
-            yield Banner("", variant="error", id="login-status")
+                yield LinkList([Link("submit", t("login.submit"))], id="login-submit")
             yield Banner(t("login.fraud_warning"), variant="warning", id="fraud-warning")
             yield Label(t("login.links.title"), id="links-title", markup=False)
-            with Horizontal(classes="links"):
-                for suffix, key, _topic in HELP_LINKS[:3]:
-                    yield Button(t(key), id=f"link-{suffix}", compact=True, classes="link")
-            with Horizontal(classes="links"):
-                for suffix, key, _topic in HELP_LINKS[3:]:
-                    yield Button(t(key), id=f"link-{suffix}", compact=True, classes="link")
+            yield LinkList(
+                [Link(suffix, t(key)) for suffix, key, _topic in HELP_LINKS], id="help-links"
+            )
         yield KeyBar()
 
     # --- messages on the screen -------------------------------------------------------
@@ -103,11 +99,30 @@ class LoginScreen(AcomScreen[None]):
         self._field_message("pin", t("login.pin.hint"))
 
     def show_status(self, text: str, *, variant: BannerVariant = "error") -> None:
-        self.query_one("#login-status", Banner).show(text, variant)
+        self._status_banner().show(text, variant)
+
+    @overload
+    def _status_banner(self, create: Literal[True] = ...) -> Banner: ...
+    @overload
+    def _status_banner(self, create: bool) -> Banner | None: ...
+
+    def _status_banner(self, create: bool = True) -> Banner | None:
+        """The status line under the form; mounted when first needed, not at start-up."""
+        banner = next(iter(self.query("#login-status").results(Banner)), None)
+        if banner is None and create:
+            banner = Banner("", variant="error", id="login-status")
+            self.query_one("#login-body").mount(banner, before="#fraud-warning")
+        return banner
+
+    def _clear_status(self) -> None:
+        banner = self._status_banner(create=False)
+        if banner is not None:
+            banner.clear()
 
     @property
     def status_text(self) -> str:
-        return self.query_one("#login-status", Banner).text
+        banner = self._status_banner(create=False)
+        return banner.text if banner is not None else ""
 
     def reset(self, reason: str | None) -> None:
         """Back from a session: nothing of it stays on screen; say why we are here."""
@@ -118,7 +133,7 @@ class LoginScreen(AcomScreen[None]):
         if reason:
             self.show_status(reason, variant="info")
         else:
-            self.query_one("#login-status", Banner).clear()
+            self._clear_status()
         self.query_one("#pin" if number.value else "#member-number").focus()
 
     def remembered(self, result: KeyringResult) -> None:
@@ -133,7 +148,11 @@ class LoginScreen(AcomScreen[None]):
             self._keyring_unavailable()
 
     def _keyring_unavailable(self) -> None:
-        note = self.query_one("#remember-note", Prose)
+        note = next(iter(self.query("#remember-note").results(Prose)), None)
+        if note is None:
+            # Made when first needed: most members never see it (nor the first paint).
+            note = Prose("", id="remember-note", classes="-hidden")
+            self.query_one("#login-form").mount(note, after="#remember")
         note.update(t("login.remember.unavailable"))
         note.remove_class("-hidden")
         box = self.query_one("#remember", PlainCheckbox)
@@ -146,13 +165,13 @@ class LoginScreen(AcomScreen[None]):
         self.query_one("#pin").focus()
 
     @on(Input.Submitted, "#pin")
-    @on(Button.Pressed, "#login-submit")
+    @on(LinkList.Selected, "#login-submit")
     def _submit(self) -> None:
         self.submit()
 
-    @on(Button.Pressed, ".link")
-    def _open_link(self, event: Button.Pressed) -> None:
-        suffix = (event.button.id or "").removeprefix("link-")
+    @on(LinkList.Selected, "#help-links")
+    def _open_link(self, event: LinkList.Selected) -> None:
+        suffix = event.link.id
         topic = next((topic for s, _key, topic in HELP_LINKS if s == suffix), None)
         if suffix == "simulator":
             self.acom.action_simulator()
@@ -178,7 +197,7 @@ class LoginScreen(AcomScreen[None]):
         number_input = self.query_one("#member-number", MemberNumberInput)
         pin_input = self.query_one("#pin", PinInput)
         self._reset_field_messages()
-        self.query_one("#login-status", Banner).clear()
+        self._clear_status()
         try:
             number = number_input.parse()
         except InputError as error:
