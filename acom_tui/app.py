@@ -163,10 +163,11 @@ class AcomApp(App[int], inherit_bindings=False):
         apply_theme(self, name)
 
     def _after_first_paint(self) -> None:
-        # `acom-tui` kept the garbage collector off until the first paint (see cli.main);
-        # what start-up made lives on, so later collections need not walk it.
-        gc.enable()
-        gc.freeze()
+        if not gc.isenabled():
+            # `acom-tui` kept the garbage collector off until the first paint (see
+            # cli.main); what start-up made lives on, so later collections need not walk it.
+            gc.freeze()
+            gc.enable()
         if self._after_first_paint_hook is not None:
             self._after_first_paint_hook(self)
             return

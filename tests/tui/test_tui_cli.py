@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -115,3 +116,38 @@ def test_the_first_screen_needs_no_heavy_module() -> None:
         cwd=Path(__file__).resolve().parents[2],
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_every_path_out_of_main_leaves_the_garbage_collector_on(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import gc
+
+    assert gc.isenabled()
+    assert cli.main(["--lang", "en", "--server", "http://example.com"]) == 2
+    assert gc.isenabled()
+    with pytest.raises(SystemExit):
+        cli.main(["--no-such-option"])
+    assert gc.isenabled()
+    capsys.readouterr()
+
+
+async def test_the_app_turns_the_collector_back_on_after_its_first_paint(
+    make_demo: Any,
+) -> None:
+    """``acom-tui`` starts with the collector off (cli.main); the first paint ends that."""
+    import gc
+
+    from tests.tui.tui_support import make_app, settle
+
+    demo = make_demo()
+    gc.disable()
+    try:
+        app = make_app(demo, lang="en")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
+        await demo.aclose()
