@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import resource
@@ -52,21 +53,23 @@ async def app_child() -> dict[str, int]:
     from acom_tui.app import AcomApp
     from acom_tui.screens.dashboard import DashboardScreen
     from acom_tui.session import demo_backend
-    from benchmarks.tui_flows import press, repainted, until
+    from benchmarks.tui_flows import Frames, press
 
     app = AcomApp(demo_backend(open_demo()), lang="ja", animations=False)
+    gc.disable()  # as acom-tui starts (acom_tui.cli.main); the first paint turns it back on
     async with app.run_test(size=(80, 24)) as pilot:
+        frames = Frames(app)
         await pilot.pause()
         await app.workers.wait_for_complete()
         app.screen.query_one("#member-number", Input).value = "10000001"
         pin = app.screen.query_one("#pin", Input)
         pin.value = "4829"
         pin.focus()
-        press(app, "enter", "\r")
-        await until(
+        shown = frames.expect(
             lambda: isinstance(app.screen, DashboardScreen) and app.screen.account is not None
         )
-        await repainted(app)
+        press(app, "enter", "\r")
+        await asyncio.wait_for(shown, 20)
         await app.workers.wait_for_complete()
         return snapshot()
 
@@ -75,8 +78,6 @@ async def bare_child() -> dict[str, int]:
     from textual.app import App, ComposeResult
     from textual.widgets import Label
 
-    from benchmarks.tui_flows import repainted
-
     class Bare(App[None]):
         def compose(self) -> ComposeResult:
             yield Label("Hello")
@@ -84,7 +85,9 @@ async def bare_child() -> dict[str, int]:
     app = Bare()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await repainted(app)
+        painted = asyncio.Event()
+        app.call_after_refresh(painted.set)
+        await asyncio.wait_for(painted.wait(), 20)
         return snapshot()
 
 

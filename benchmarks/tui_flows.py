@@ -16,7 +16,7 @@ pushes a screen with as many labels and menu options as the dashboard; ``3`` pus
 screen whose ``DataTable`` gets the same number of rows and columns of text. Runs of the
 app and of its baseline alternate.
 
-    python -m benchmarks.tui_flows [--runs 7] [--write docs/performance.md]
+    python -m benchmarks.tui_flows [--runs 11] [--write docs/performance.md]
 """
 
 from __future__ import annotations
@@ -326,7 +326,7 @@ def report(results: dict[str, list[float]]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=11)
     parser.add_argument("--write", type=Path, metavar="MARKDOWN", help="update this file")
     args = parser.parse_args(argv)
     text = report(measure(args.runs))
