@@ -30,9 +30,7 @@ def test_writers_of_one_process_never_meet_a_locked_database(
         try:
             for i in range(WRITES):
                 with store.write() as conn:
-                    conn.execute(
-                        "INSERT INTO meta(key, value) VALUES(?, ?)", (f"w{n}-{i}", str(i))
-                    )
+                    conn.execute("INSERT INTO meta(key, value) VALUES(?, ?)", (f"w{n}-{i}", str(i)))
         except BaseException as exc:  # collected and asserted below
             errors.append(exc)
 
