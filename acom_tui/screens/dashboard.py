@@ -1,8 +1,9 @@
 """The dashboard: the account at a glance and a key for every service.
 
-The account, the server status, the notices and the recent statements are fetched
-together. Only the account is essential: the notices and statements endpoints may not
-exist on an older server (404), and then their part of the screen is simply not shown.
+The account, the server status, the notices and the latest loans and repayments (the
+balance history) are fetched together. Only the account is essential: the notices and
+statements endpoints may not exist on an older server (404), and then their part of the
+screen is simply not shown.
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ if TYPE_CHECKING:
         MaintenanceWindow,
         Notice,
         NoticePage,
-        Page,
         Statement,
         Status,
     )
@@ -78,7 +78,8 @@ class DashboardData:
     account: Account | BaseException
     status: Status | BaseException
     notices: NoticePage | BaseException
-    statements: Page[Statement] | BaseException
+    history: list[Statement] | BaseException
+    """The latest loans and repayments (card use carries no balance)."""
 
 
 def balance_history(statements: Sequence[Statement], points: int = HISTORY_POINTS) -> list[int]:
@@ -158,14 +159,22 @@ class DashboardScreen(AcomScreen[None]):
         if session is None:
             return None
         client = session.backend.client
-        account, status, notices, statements = await asyncio.gather(
+        account, status, notices, loans, repayments = await asyncio.gather(
             client.account(),
             client.status(),
             client.notices(limit=100),
-            client.statements(limit=HISTORY_POINTS * 2),
+            client.statements(kind="loan", limit=HISTORY_POINTS),
+            client.statements(kind="repayment", limit=HISTORY_POINTS),
             return_exceptions=True,
         )
-        return DashboardData(account, status, notices, statements)
+        history: list[Statement] | BaseException
+        if isinstance(loans, BaseException):
+            history = loans
+        elif isinstance(repayments, BaseException):
+            history = repayments  # half a history would draw a wrong one
+        else:
+            history = [*loans.items, *repayments.items]
+        return DashboardData(account, status, notices, history)
 
     @work(exclusive=True, group="dashboard-load")
     async def load(self, first: asyncio.Task[DashboardData | None] | None = None) -> None:
@@ -189,9 +198,9 @@ class DashboardScreen(AcomScreen[None]):
         self._update_maintenance()
         notices = data.notices
         self.show_notices(None if isinstance(notices, BaseException) else notices.items)
-        statements = data.statements
+        history = data.history
         self.query_one(BalanceHistory).set_history(
-            None if isinstance(statements, BaseException) else balance_history(statements.items)
+            None if isinstance(history, BaseException) else balance_history(history)
         )
 
     def _show_error(self, text: str) -> None:

@@ -18,9 +18,10 @@ from acom_tui.api.demo import Demo
 from acom_tui.api.schemas import FaultSettings
 from acom_tui.app import PREFETCH_WAIT_S
 from acom_tui.screens.base import BUSY_INDICATOR_AFTER_S, SCREEN_CSS_DIR, busy
-from acom_tui.screens.dashboard import DashboardScreen
+from acom_tui.screens.dashboard import HISTORY_POINTS, DashboardScreen, balance_history
 from acom_tui.screens.statements import StatementsScreen
 from acom_tui.widgets.figures import Figures
+from acom_tui.widgets.sparkline import BalanceHistory
 from tests.tui.tui_support import PIN, fill_login, make_app, recorded_backend, settle
 
 SLOW_MS = 900
@@ -59,7 +60,7 @@ async def test_the_dashboard_uses_the_answers_fetched_before_it_opened(
         assert screen.account is not None
         # Fetched once, before the push; the screen did not fetch again when it mounted.
         assert transport.paths("GET").count("/v1/me/account") == 1
-        assert transport.paths("GET").count("/v1/me/statements") == 1
+        assert transport.paths("GET").count("/v1/me/statements") == 2  # loans, repayments
         assert screen.query_one(Figures).value("principal") == "120,000円"
     await demo.aclose()
 
@@ -250,3 +251,26 @@ def test_the_clash_check_sees_an_unscoped_rule_and_ignores_a_scoped_one() -> Non
         "#b",
     }
     assert unscoped_names("LoginScreen .field-message { }\n.x.-error { }") == {".x"}
+
+
+async def test_the_balance_history_of_a_card_user_is_drawn_from_loans_and_repayments(
+    make_demo: Callable[[], Demo],
+) -> None:
+    # 10000010's latest 80 statements are nearly all card use, which carries no balance:
+    # the history asks for the loans and the repayments themselves.
+    demo = make_demo()
+    app = make_app(demo, lang="ja")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await fill_login(pilot, "10000010")
+        shown = app.screen.query_one(BalanceHistory).values
+    reader = demo.new_client()
+    await reader.login("10000010", PIN)
+    loans = await reader.statements(kind="loan", limit=HISTORY_POINTS)
+    repayments = await reader.statements(kind="repayment", limit=HISTORY_POINTS)
+    mixed = await reader.statements(limit=HISTORY_POINTS * 2)
+    await reader.aclose()
+    assert shown == balance_history([*loans.items, *repayments.items])
+    assert len(shown) == HISTORY_POINTS
+    assert len(balance_history(mixed.items)) < HISTORY_POINTS // 2  # what it was drawn from
+    await demo.aclose()
