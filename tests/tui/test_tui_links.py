@@ -11,7 +11,7 @@ from acom_tui.screens.dashboard import DashboardScreen
 from acom_tui.screens.help import HelpScreen
 from acom_tui.screens.simulator import SimulatorScreen
 from acom_tui.widgets.link_list import Link, LinkList
-from tests.tui.tui_support import PIN, make_app, settle
+from tests.tui.tui_support import PIN, running, settle
 
 LINKS = [Link("a", "一つ目"), Link("b", "second"), Link("c", "三")]
 
@@ -70,9 +70,8 @@ async def test_the_help_links_of_the_login_screen_open_their_pages(
     make_demo: Callable[[], Demo],
 ) -> None:
     demo = make_demo()
-    app = make_app(demo, lang="en")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(demo, lang="en") as pilot:
+        app = pilot.app
         app.screen.query_one("#help-links").focus()
         await pilot.press("right", "right", "enter")
         await settle(pilot)
@@ -91,9 +90,8 @@ async def test_the_submit_link_logs_in_and_no_status_line_exists_before_it_is_ne
     make_demo: Callable[[], Demo],
 ) -> None:
     demo = make_demo()
-    app = make_app(demo, lang="ja")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(demo, lang="ja") as pilot:
+        app = pilot.app
         login = app.screen
         assert not login.query("#login-status")
         assert not login.query("#remember-note")

@@ -22,7 +22,7 @@ from acom_tui.screens.dashboard import HISTORY_POINTS, DashboardScreen, balance_
 from acom_tui.screens.statements import StatementsScreen
 from acom_tui.widgets.figures import Figures
 from acom_tui.widgets.sparkline import BalanceHistory
-from tests.tui.tui_support import PIN, fill_login, make_app, recorded_backend, settle
+from tests.tui.tui_support import PIN, recorded_backend, running, settle
 
 SLOW_MS = 900
 
@@ -51,10 +51,8 @@ async def test_the_dashboard_uses_the_answers_fetched_before_it_opened(
 ) -> None:
     demo = make_demo()
     backend, transport = recorded_backend(demo)
-    app = make_app(backend, lang="ja")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await fill_login(pilot, "10000001")
+    async with running(backend, lang="ja", member="10000001") as pilot:
+        app = pilot.app
         screen = app.screen
         assert isinstance(screen, DashboardScreen)
         assert screen.account is not None
@@ -70,10 +68,8 @@ async def test_the_statements_screen_uses_the_answers_fetched_before_it_opened(
 ) -> None:
     demo = make_demo()
     backend, transport = recorded_backend(demo)
-    app = make_app(backend, lang="ja")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await fill_login(pilot, "10000010")
+    async with running(backend, lang="ja", member="10000010") as pilot:
+        app = pilot.app
         before = len(transport.paths("GET"))
         await pilot.press("3")
         await settle(pilot)
@@ -94,9 +90,8 @@ async def test_a_slow_server_does_not_hold_the_dashboard_back(
     make_demo: Callable[[], Demo],
 ) -> None:
     demo = make_demo()
-    app = make_app(demo, lang="ja")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(demo, lang="ja") as pilot:
+        app = pilot.app
         press_enter_in_pin(pilot, "10000001")
         await demo.admin.set_faults(FaultSettings(latency_ms=SLOW_MS))
         await pilot.press("enter")
@@ -119,10 +114,8 @@ async def test_a_slow_server_does_not_hold_the_statements_back(
     make_demo: Callable[[], Demo],
 ) -> None:
     demo = make_demo()
-    app = make_app(demo, lang="ja")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await fill_login(pilot, "10000010")
+    async with running(demo, lang="ja", member="10000010") as pilot:
+        app = pilot.app
         await demo.admin.set_faults(FaultSettings(latency_ms=SLOW_MS))
         await pilot.press("3")
         await until(pilot, lambda: isinstance(app.screen, StatementsScreen))
@@ -143,9 +136,8 @@ async def test_a_second_enter_while_logging_in_does_not_log_in_twice(
 ) -> None:
     demo = make_demo()
     backend, transport = recorded_backend(demo)
-    app = make_app(backend, lang="ja")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(backend, lang="ja") as pilot:
+        app = pilot.app
         press_enter_in_pin(pilot, "10000001")
         await demo.admin.set_faults(FaultSettings(latency_ms=300))
         await pilot.press("enter")
@@ -205,9 +197,8 @@ async def test_every_screen_stylesheet_is_read_before_the_first_screen_is_opened
     make_demo: Callable[[], Demo],
 ) -> None:
     demo = make_demo()
-    app = make_app(demo, lang="ja")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(demo, lang="ja") as pilot:
+        app = pilot.app
         files = sorted(SCREEN_CSS_DIR.glob("*.tcss"))
         assert len(files) > 5
         missing = [f.name for f in files if not app.stylesheet.has_source(str(f.resolve()), "")]
@@ -259,10 +250,8 @@ async def test_the_balance_history_of_a_card_user_is_drawn_from_loans_and_repaym
     # 10000010's latest 80 statements are nearly all card use, which carries no balance:
     # the history asks for the loans and the repayments themselves.
     demo = make_demo()
-    app = make_app(demo, lang="ja")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await fill_login(pilot, "10000010")
+    async with running(demo, lang="ja", member="10000010") as pilot:
+        app = pilot.app
         shown = app.screen.query_one(BalanceHistory).values
     reader = demo.new_client()
     await reader.login("10000010", PIN)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
@@ -107,3 +108,16 @@ async def tick(pilot: Pilot[Any]) -> None:
     assert isinstance(app, AcomApp)
     await app.heartbeat()
     await settle(pilot)
+
+
+@contextlib.asynccontextmanager
+async def running(
+    source: Demo | Backend, *, lang: str = "ja", member: str | None = None
+) -> AsyncIterator[Pilot[Any]]:
+    """The app on ``source`` at 80x24, settled; logged in as ``member`` when one is given."""
+    app = make_app(source, lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        if member is not None:
+            await fill_login(pilot, member)
+        yield pilot
