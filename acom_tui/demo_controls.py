@@ -31,6 +31,7 @@ from acom_tui.screens.base import AcomModal
 from acom_tui.widgets.prose import Prose
 
 if TYPE_CHECKING:
+    from acom_tui.api.client import AdminClient
     from acom_tui.app import AcomApp
     from acom_tui.session import Backend
 
@@ -59,8 +60,6 @@ ActionId = Literal["next_due", "overdue", "maintenance", "plus_15m", "plus_1h", 
 DEMO_MENU_KEY: Final = "f12"
 # Whose due date to use before anyone has logged in: the roster's everyday member.
 DEMO_MEMBER: Final = "10000001"
-# The roster's PIN, published in the demo's documentation (SPEC 4); never a member's own.
-_ROSTER_PIN: Final = "4829"
 # Mid-morning on a due date: the desk is open and no maintenance window is near.
 DUE_TIME: Final = time(10, 0)
 # Inside the weekly window (Monday 01:00-05:00 JST), with an hour of it behind.
@@ -160,7 +159,7 @@ async def run_demo_action(app: AcomApp, action_id: ActionId) -> None:
             now = (await admin.advance_clock(_STEPS[action_id])).now
             done = t(f"demo.done.{action_id}")
         else:
-            target, done = await _target(app, backend, action_id)
+            target, done = await _target(app, admin, action_id)
             now = (await admin.set_clock(target)).now
         log.info("demo: %s, mock clock now %s", action_id, now.isoformat())
         await _follow_clock(app, backend)
@@ -177,12 +176,12 @@ async def run_demo_action(app: AcomApp, action_id: ActionId) -> None:
     )
 
 
-async def _target(app: AcomApp, backend: Backend, action_id: ActionId) -> tuple[datetime, str]:
+async def _target(app: AcomApp, admin: AdminClient, action_id: ActionId) -> tuple[datetime, str]:
     """Where the clock goes for the due-date and maintenance moves, and what to say."""
     now = app.server_clock.now()
     if action_id == "maintenance":
         return next_maintenance_moment(now), t("demo.done.maintenance")
-    member, due = await _due_date(app, backend)
+    member, due = await _due_date(app, admin)
     if due is None:
         raise _NotMoved("demo.no_due_date", member=member)
     day = due if action_id == "next_due" else due + timedelta(days=1)
@@ -195,21 +194,16 @@ async def _target(app: AcomApp, backend: Backend, action_id: ActionId) -> tuple[
     return target, t(f"demo.done.{action_id}", member=member)
 
 
-async def _due_date(app: AcomApp, backend: Backend) -> tuple[str, date | None]:
+async def _due_date(app: AcomApp, admin: AdminClient) -> tuple[str, date | None]:
     """The next due date of the member logged in, else of the roster's 10000001."""
     session = app.session
     if session is not None:
         account = await session.backend.client.account()
         member = session.member_number
     else:
-        # Before login the only way to an account through the public API is a login: the
-        # app's own client signs in as the roster member for one read, then out again.
-        client = backend.client
-        await client.login(DEMO_MEMBER, _ROSTER_PIN)
-        try:
-            account = await client.account()
-        finally:
-            await client.logout()
+        # Before login: the roster member's account through the admin API (a login would
+        # need the PIN, which the presenter may have changed, and a wrong one counts).
+        account = await admin.member_account(DEMO_MEMBER)
         member = DEMO_MEMBER
     if account.payoff_amount <= 0:
         return member, None

@@ -942,6 +942,10 @@ class AdminClient(BaseClient):
         body = _build(MaintenanceSwitch, **fields)
         return await self._send(Status, "PUT", "/v1/admin/maintenance", body)
 
+    async def member_account(self, member_number: str) -> Account:
+        """A member's account as the member would see it now, without their PIN."""
+        return await self._get(Account, f"/v1/admin/members/{_segment(member_number)}/account")
+
     async def reset(self) -> None:
         """Restore every account, session and counter to the demo roster."""
         await self._call("POST", "/v1/admin/reset")

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from acom_tui.api.schemas import Account
 from mock_server import money_service
 from mock_server.auth import Ctx, MemberId
+from mock_server.context import Context
 from mock_server.domain import account
 from mock_server.errors import responses
 
@@ -18,6 +19,11 @@ account_status = money_service.account_status
 
 @router.get("/v1/me/account", response_model=Account, responses=responses(401, 403))
 def get_account(member_number: MemberId, ctx: Ctx) -> Account:
+    return member_account(ctx, member_number)
+
+
+def member_account(ctx: Context, member_number: str) -> Account:
+    """The account as its member sees it now (also read by the admin API for the demo)."""
     now = ctx.now()
     today = now.date()
     days = ctx.settings.delinquency_days

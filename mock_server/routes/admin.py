@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path
 
 from acom_tui.api.schemas import (
+    Account,
     ClockAdvance,
     ClockFreeze,
     ClockSet,
@@ -18,8 +20,10 @@ from acom_tui.api.schemas import (
 from mock_server import faults, roster
 from mock_server.auth import Ctx, require_admin
 from mock_server.domain.maintenance import Window
-from mock_server.errors import responses, validation_error
+from mock_server.errors import ApiError, responses, validation_error
+from mock_server.routes.account import member_account
 from mock_server.routes.status import status
+from mock_server.store import members
 
 router = APIRouter(
     prefix="/v1/admin",
@@ -86,6 +90,25 @@ def set_faults(body: faults.FaultRequest, ctx: Ctx) -> FaultSettings:
         faults.save(conn, body)
         active = faults.load(conn)
     return FaultSettings() if active is None else active.settings()
+
+
+@router.get("/members/{member_number}/account", response_model=Account, responses=responses(404))
+def get_member_account(
+    member_number: Annotated[
+        str, Path(pattern=r"^[0-9]{8}$", description="8 ASCII digits", examples=["10000001"])
+    ],
+    ctx: Ctx,
+) -> Account:
+    """A member's account as the member would see it now, without logging in as them.
+
+    For the demo's controls (the next due date of the roster member before anyone has
+    logged in) and for tests; a login would need the member's PIN, and a wrong one counts.
+    """
+    with ctx.store.read() as conn:
+        known = members.get(conn, member_number) is not None
+    if not known:
+        raise ApiError(404, "NOT_FOUND", "No member has this number.")
+    return member_account(ctx, member_number)
 
 
 @router.post("/reset", status_code=204)

@@ -382,3 +382,19 @@ async def test_member_logout_refuses_a_staff_token(http: httpx.AsyncClient) -> N
     refused = await http.delete("/v1/sessions/current", headers=headers)
     assert refused.status_code == 403
     assert error(refused)["code"] == "FORBIDDEN"
+
+
+async def test_admin_reads_a_members_account_as_the_member_sees_it(
+    http: httpx.AsyncClient, admin_headers: dict[str, str]
+) -> None:
+    member = await token_for(http)  # 10000001
+    own = await http.get("/v1/me/account", headers=member)
+    seen = await http.get("/v1/admin/members/10000001/account", headers=admin_headers)
+    assert seen.status_code == 200
+    assert seen.json() == own.json()
+    unknown = await http.get("/v1/admin/members/19999999/account", headers=admin_headers)
+    assert unknown.status_code == 404
+    assert error(unknown)["code"] == "NOT_FOUND"
+    bad = await http.get("/v1/admin/members/1000000x/account", headers=admin_headers)
+    assert bad.status_code == 422
+    assert (await http.get("/v1/admin/members/10000001/account", headers=member)).status_code == 403

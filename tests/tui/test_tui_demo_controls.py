@@ -171,6 +171,29 @@ async def test_next_due_date_before_login_reads_10000001(make_demo: Callable[[],
     await demo.aclose()
 
 
+async def test_before_login_the_due_date_is_read_without_the_members_pin(
+    make_demo: Callable[[], Demo],
+) -> None:
+    # The presenter changed 10000001's PIN during the demo: the controls must not try the
+    # roster PIN (three wrong PINs lock the account), nor need it.
+    demo = make_demo()
+    member = demo.new_client()
+    await member.login("10000001", PIN)
+    await member.change_pin(PIN, "7305")
+    await member.aclose()
+    app = make_app(demo, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for _ in range(3):  # the first moves the clock, the others say it is already there
+            await choose(pilot, "next_due")
+        assert await mock_now(demo) == DUE_10000001
+    again = demo.new_client()
+    await again.login("10000001", "7305")  # neither locked nor a failed attempt on record
+    assert (await again.account()).status == "active"
+    await again.aclose()
+    await demo.aclose()
+
+
 async def test_day_after_due_date_makes_the_account_overdue(
     make_demo: Callable[[], Demo],
 ) -> None:
