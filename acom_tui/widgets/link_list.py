@@ -47,7 +47,7 @@ class LinkList(Widget, can_focus=True):
     LinkList:focus > .link-list--highlight {
         background: $block-cursor-background;
         color: $block-cursor-foreground;
-        text-style: bold;
+        text-style: bold underline;  /* underlined: still seen with NO_COLOR */
     }
     """
     COMPONENT_CLASSES: ClassVar[set[str]] = {"link-list--link", "link-list--highlight"}
