@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -151,6 +151,29 @@ class AcomScreen(Screen[ResultT]):
         """The fetch started by :meth:`prefetch` (done or not), once; None without one."""
         first, self._first = self._first, None
         return first
+
+    def show_first(self, show: Callable[[Any], object], *, busy_on: Widget) -> None:
+        """Show what the screen shows first: at once if it was fetched before the push (call
+        this in ``on_mount``: it lands before the first layout), else when it comes, with
+        ``busy_on`` showing a loading indicator if that takes a while. Called again (a
+        reload), it fetches afresh."""
+        first = self.take_first()
+        if first is not None and first.done():
+            show(first.result())
+        else:
+            self.run_worker(
+                self._show_when_fetched(first, show, busy_on),
+                group="first-fetch",
+                exclusive=True,
+            )
+
+    async def _show_when_fetched(
+        self, first: asyncio.Task[Any] | None, show: Callable[[Any], object], busy_on: Widget
+    ) -> None:
+        with busy(busy_on):
+            data = await (first if first is not None else self.fetch_first())
+        if self.is_attached:  # else the session ended or the member left meanwhile
+            show(data)
 
     @property
     def acom(self) -> AcomApp:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -25,7 +25,7 @@ from textual.widgets.option_list import Option
 
 from acom_tui.formatting import format_date, format_datetime, format_rate, format_time, format_yen
 from acom_tui.i18n import get_language, t
-from acom_tui.screens.base import AcomScreen, busy
+from acom_tui.screens.base import AcomScreen
 from acom_tui.screens.services import SERVICES, build_screen, service
 from acom_tui.widgets.banner import Banner
 from acom_tui.widgets.figures import Emphasis, Figure, Figures
@@ -143,13 +143,13 @@ class DashboardScreen(AcomScreen[None]):
         return options
 
     def on_mount(self) -> None:
-        first = self.take_first()
-        if first is not None and first.done():
-            self.show_data(first.result())  # before the first layout: no empty figures
-        else:
-            self.load(first)
+        self.load()
 
     # --- loading ----------------------------------------------------------------------
+
+    def load(self) -> None:
+        """The figures: those fetched before the push, else fetched now (F5: afresh)."""
+        self.show_first(self.show_data, busy_on=self.query_one("#dash-left"))
 
     def action_reload(self) -> None:
         self.load()
@@ -175,13 +175,6 @@ class DashboardScreen(AcomScreen[None]):
         else:
             history = [*loans.items, *repayments.items]
         return DashboardData(account, status, notices, history)
-
-    @work(exclusive=True, group="dashboard-load")
-    async def load(self, first: asyncio.Task[DashboardData | None] | None = None) -> None:
-        with busy(self.query_one("#dash-left")):
-            data = await (first if first is not None else self.fetch_first())
-        if self.is_attached:  # else the session ended or the member left meanwhile
-            self.show_data(data)
 
     def show_data(self, data: DashboardData | None) -> None:
         if data is None:

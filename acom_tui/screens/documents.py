@@ -39,7 +39,7 @@ from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.prose import Prose
 
 if TYPE_CHECKING:
-    from acom_tui.api.schemas import Document, DocumentKind
+    from acom_tui.api.schemas import Document, DocumentKind, Page
 
 __all__ = [
     "AUTO_REFRESH_LIMIT",
@@ -501,20 +501,25 @@ class DocumentsScreen(AcomScreen[None]):
 
     # --- loading ----------------------------------------------------------------------
 
-    @work(exclusive=True, group="documents-load")
-    async def load(self) -> None:
+    def load(self) -> None:
+        """The documents: those fetched before the push, else fetched now (afresh)."""
+        self.show_first(self._show_loaded, busy_on=self.query_one("#docs-table"))
+
+    async def fetch_first(self) -> Page[Document] | Exception | None:
         session = self.acom.session
         if session is None:
-            return
-        table = self.query_one("#docs-table", DataTable)
-        table.loading = True
+            return None
         try:
-            page = await session.backend.client.documents(limit=100)
+            return await session.backend.client.documents(limit=100)
         except Exception as error:
-            self.acom.report_error(error, inline=self._error)
+            return error
+
+    def _show_loaded(self, page: Page[Document] | Exception | None) -> None:
+        if page is None:
             return
-        finally:
-            table.loading = False
+        if isinstance(page, Exception):
+            self.acom.report_error(page, inline=self._error)
+            return
         self._loaded_at = self.acom.server_clock.now()
         self.show_documents(page.items)
 

@@ -105,7 +105,7 @@ class NoticesScreen(AcomScreen[None]):
         table.add_column(Text(t("notices.col.date")), width=10)
         table.add_column(Text(t("notices.col.kind")), width=_KIND_WIDTH)
         table.add_column(Text(t("notices.col.subject")), width=_SUBJECT_WIDTH)
-        self.load()
+        self.show_first(self._show_first_page, busy_on=table)
 
     @property
     def table(self) -> NoticeTable:
@@ -118,31 +118,48 @@ class NoticesScreen(AcomScreen[None]):
 
     # --- loading ------------------------------------------------------------------------
 
+    async def fetch_first(self) -> NoticePage | Exception | None:
+        client = self.client
+        if client is None:
+            return None
+        try:
+            return await client.notices(limit=NOTICES_PAGE)
+        except Exception as error:
+            return error
+
+    def _show_first_page(self, page: NoticePage | Exception | None) -> None:
+        if page is not None:
+            self._show_page(page, more=False)
+
     @work(exclusive=True, group="notices-load")
     async def load(self, more: bool = False) -> None:
-        client = self.client
-        if client is None or (more and self.next_cursor is None):
-            return
-        table = self.table
+        """The next page (``more``), or the first page afresh."""
         if not more:
-            table.loading = True
+            self.show_first(self._show_first_page, busy_on=self.table)
+            return
+        client = self.client
+        if client is None or self.next_cursor is None:
+            return
         try:
-            page = await client.notices(
-                cursor=self.next_cursor if more else None, limit=NOTICES_PAGE
+            page: NoticePage | Exception = await client.notices(
+                cursor=self.next_cursor, limit=NOTICES_PAGE
             )
         except Exception as error:
-            table.loading = False
-            # Leaving `loading` does not republish the bindings: the key bar would miss Enter.
-            self.refresh_bindings()
-            self.acom.report_error(error, inline=self._show_error)
-            return
-        table.loading = False
+            page = error
+        self._show_page(page, more=True)
+
+    def _show_page(self, page: NoticePage | Exception, more: bool) -> None:
+        # The table may have been loading: leaving that does not republish the bindings
+        # (the key bar would miss Enter).
         self.refresh_bindings()
+        if isinstance(page, Exception):
+            self.acom.report_error(page, inline=self._show_error)
+            return
         self.query_one("#notices-error", Banner).clear()
         self._take(page, more)
         if self.focused is None:
             # AUTO_FOCUS may have found the table loading (which refuses focus).
-            table.focus()
+            self.table.focus()
 
     def _take(self, page: NoticePage, more: bool) -> None:
         table = self.table

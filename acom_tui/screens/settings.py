@@ -88,8 +88,8 @@ class SettingsScreen(AcomScreen[None]):
             yield Prose(t(SETTINGS_ENTRIES[0].help_key), id="settings-help")
         yield KeyBar()
 
-    def action_open(self, entry_id: str) -> None:
-        self.app.push_screen(open_entry(entry_id))
+    async def action_open(self, entry_id: str) -> None:
+        await self.acom.open_screen(open_entry(entry_id))
 
     def action_back(self) -> None:
         self.dismiss()
@@ -102,6 +102,6 @@ class SettingsScreen(AcomScreen[None]):
             )
 
     @on(OptionList.OptionSelected, "#settings-menu")
-    def _selected(self, event: OptionList.OptionSelected) -> None:
+    async def _selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is not None:
-            self.action_open(event.option.id)
+            await self.action_open(event.option.id)

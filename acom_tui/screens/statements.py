@@ -393,19 +393,12 @@ class StatementsScreen(AcomScreen[None]):
         yield Label("", id="statements-delivery", markup=False)
         yield KeyBar()
 
-    async def on_mount(self) -> None:
+    def on_mount(self) -> None:
         if self.app.animation_level == "none":
             for field in self.query(Input):
                 field.cursor_blink = False
         self._set_columns()
-        first = self.take_first()
-        if first is not None and first.done():
-            await self._show_first(first.result())  # before the first layout
-        elif first is not None:
-            self._finish_first(first)
-        else:
-            self.load_meta()
-            self.load_first()
+        self.show_first(self._show_first, busy_on=self.table)
 
     @property
     def table(self) -> StatementTable:
@@ -435,17 +428,10 @@ class StatementsScreen(AcomScreen[None]):
         )
         return StatementsFirst(query, account, delivery, page)
 
-    @work(exclusive=True, group="statements-first")
-    async def _finish_first(self, first: asyncio.Task[StatementsFirst | None]) -> None:
-        """The screen was shown before its first answers came: show them when they do."""
-        with busy(self.table):
-            data = await first
-        await self._show_first(data)
-
-    async def _show_first(self, data: StatementsFirst | None) -> None:
+    def _show_first(self, data: StatementsFirst | None) -> None:
         if data is None:
             return
-        await self._show_meta(data.account, data.delivery)
+        self._show_meta(data.account, data.delivery)
         if data.query == self.current:
             self._show_page(data.page)
 
@@ -458,16 +444,17 @@ class StatementsScreen(AcomScreen[None]):
         account, delivery = await asyncio.gather(
             client.account(), client.electronic_delivery(), return_exceptions=True
         )
-        await self._show_meta(account, delivery)
+        self._show_meta(account, delivery)
 
-    async def _show_meta(
+    def _show_meta(
         self, account: Account | BaseException, delivery: ElectronicDelivery | BaseException
     ) -> None:
         if isinstance(account, BaseException):
             self.acom.report_error(account, inline=self._show_error)
         elif account.has_credit_card and not self.has_credit_card:
             self.has_credit_card = True
-            await self.query_one("#kind-tabs", Tabs).add_tab(
+            # Mounted at once; awaiting it would only wait for its first paint.
+            self.query_one("#kind-tabs", Tabs).add_tab(
                 Tab(f"3 {t('statements.tab.card')}", id="kind-card")
             )
             self.refresh_bindings()

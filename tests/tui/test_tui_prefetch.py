@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Input, Label
@@ -19,6 +20,8 @@ from acom_tui.api.schemas import FaultSettings
 from acom_tui.app import PREFETCH_WAIT_S
 from acom_tui.screens.base import BUSY_INDICATOR_AFTER_S, SCREEN_CSS_DIR, busy
 from acom_tui.screens.dashboard import HISTORY_POINTS, DashboardScreen, balance_history
+from acom_tui.screens.documents import DocumentsScreen
+from acom_tui.screens.notices import NoticesScreen
 from acom_tui.screens.statements import StatementsScreen
 from acom_tui.widgets.figures import Figures
 from acom_tui.widgets.sparkline import BalanceHistory
@@ -262,4 +265,51 @@ async def test_the_balance_history_of_a_card_user_is_drawn_from_loans_and_repaym
     assert shown == balance_history([*loans.items, *repayments.items])
     assert len(shown) == HISTORY_POINTS
     assert len(balance_history(mixed.items)) < HISTORY_POINTS // 2  # what it was drawn from
+    await demo.aclose()
+
+
+async def test_notices_and_documents_open_with_their_lists(
+    make_demo: Callable[[], Demo], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What each screen holds when its mount ends, before its first layout.
+    at_mount: dict[str, int] = {}
+    notices_mount = NoticesScreen.on_mount
+    documents_mount = DocumentsScreen.on_mount
+
+    def notices_mounted(screen: NoticesScreen) -> None:
+        notices_mount(screen)
+        at_mount["notices"] = screen.table.row_count
+
+    def documents_mounted(screen: DocumentsScreen) -> None:
+        documents_mount(screen)
+        at_mount["documents"] = len(screen.documents) if screen._loaded_at else -1
+
+    monkeypatch.setattr(NoticesScreen, "on_mount", notices_mounted)
+    monkeypatch.setattr(DocumentsScreen, "on_mount", documents_mounted)
+    demo = make_demo()
+    backend, transport = recorded_backend(demo)
+    async with running(backend, lang="ja", member="10000001") as pilot:
+        app = pilot.app
+        notices_before = transport.paths("GET").count("/v1/me/notices")
+        await pilot.press("4")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, NoticesScreen)
+        assert screen.table.row_count == len(screen.notices) > 0
+        assert transport.paths("GET").count("/v1/me/notices") == notices_before + 1
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        documents = app.screen
+        assert isinstance(documents, DocumentsScreen)
+        assert transport.paths("GET").count("/v1/me/documents") == 1
+        assert at_mount["notices"] == len(screen.notices)
+        assert at_mount["documents"] == len(documents.documents)  # loaded, even if none
+        # F5 fetches afresh.
+        await pilot.press("f5")
+        await settle(pilot)
+        assert transport.paths("GET").count("/v1/me/documents") == 2
     await demo.aclose()
