@@ -152,25 +152,38 @@ class AcomScreen(Screen[ResultT]):
         first, self._first = self._first, None
         return first
 
-    def show_first(self, show: Callable[[Any], object], *, busy_on: Widget) -> None:
+    def show_first(
+        self,
+        show: Callable[[Any], object],
+        *,
+        busy_on: Widget,
+        busy_after: float = BUSY_INDICATOR_AFTER_S,
+    ) -> None:
         """Show what the screen shows first: at once if it was fetched before the push (call
         this in ``on_mount``: it lands before the first layout), else when it comes, with
-        ``busy_on`` showing a loading indicator if that takes a while. Called again (a
-        reload), it fetches afresh."""
+        ``busy_on`` showing a loading indicator if that takes longer than ``busy_after``
+        (a form passes 0: its fields must not take typing that the answer would overwrite).
+        Called again (a reload), it fetches afresh."""
         first = self.take_first()
         if first is not None and first.done():
             show(first.result())
         else:
+            if busy_after <= 0:
+                busy_on.loading = True  # at once: the form refuses input until it is filled
             self.run_worker(
-                self._show_when_fetched(first, show, busy_on),
+                self._show_when_fetched(first, show, busy_on, busy_after),
                 group="first-fetch",
                 exclusive=True,
             )
 
     async def _show_when_fetched(
-        self, first: asyncio.Task[Any] | None, show: Callable[[Any], object], busy_on: Widget
+        self,
+        first: asyncio.Task[Any] | None,
+        show: Callable[[Any], object],
+        busy_on: Widget,
+        busy_after: float,
     ) -> None:
-        with busy(busy_on):
+        with busy(busy_on, busy_after):
             data = await (first if first is not None else self.fetch_first())
         if self.is_attached:  # else the session ended or the member left meanwhile
             show(data)

@@ -31,7 +31,12 @@ from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.prose import Prose
 
 if TYPE_CHECKING:
-    from acom_tui.api.schemas import Account, Document, LimitIncreaseApplication, Profile
+    from acom_tui.api.schemas import Account, Document, LimitIncreaseApplication, Page, Profile
+
+    # The answers the screen starts from, each a value or the error it raised.
+    LimitAnswers = tuple[
+        Account | BaseException, Profile | BaseException, Page[Document] | BaseException
+    ]
 
 __all__ = [
     "CERTIFICATE_COMBINED",
@@ -236,24 +241,30 @@ class LimitIncreaseScreen(AcomScreen[None]):
 
     # --- loading ----------------------------------------------------------------------
 
-    @work(exclusive=True, group="limit-load")
-    async def load(self) -> None:
+    def load(self) -> None:
+        """The figures the request needs: fetched before the push, else now."""
+        self.show_first(self._loaded, busy_on=self.query_one("#limit-body"), busy_after=0)
+
+    async def fetch_first(self) -> LimitAnswers | None:
         session = self.acom.session
         if session is None:
-            return
+            return None
         client = session.backend.client
-        body = self.query_one("#limit-body")
-        body.loading = True
         account, profile, documents = await asyncio.gather(
             client.account(), client.profile(), client.documents(limit=100), return_exceptions=True
         )
-        body.loading = False
-        for result in (account, profile):
-            if isinstance(result, BaseException):
-                self.acom.report_error(result, inline=self._error)
-                return
-        assert not isinstance(account, BaseException)
-        assert not isinstance(profile, BaseException)
+        return account, profile, documents
+
+    def _loaded(self, answers: LimitAnswers | None) -> None:
+        if answers is None:
+            return
+        account, profile, documents = answers
+        if isinstance(account, BaseException):
+            self.acom.report_error(account, inline=self._error)
+            return
+        if isinstance(profile, BaseException):
+            self.acom.report_error(profile, inline=self._error)
+            return
         today = self.acom.server_clock.now().date()
         items = [] if isinstance(documents, BaseException) else documents.items
         until, in_review = _certificate(items, today)

@@ -246,10 +246,10 @@ class NoticesScreen(AcomScreen[None]):
 
     # --- leaving ------------------------------------------------------------------------
 
-    def action_settings(self) -> None:
+    async def action_settings(self) -> None:
         from acom_tui.screens.notification_settings import NotificationSettingsScreen
 
-        self.app.push_screen(NotificationSettingsScreen())
+        await self.acom.open_screen(NotificationSettingsScreen())
 
     def action_back(self) -> None:
         self._update_dashboard()

@@ -90,23 +90,27 @@ class NotificationSettingsScreen(AcomScreen[None]):
 
     # --- the form -----------------------------------------------------------------------
 
-    @work(exclusive=True, group="settings")
-    async def load(self) -> None:
+    def load(self) -> None:
+        """The e-mail settings: fetched before the push, else now."""
+        self.show_first(self._loaded, busy_on=self.query_one("#settings-body"), busy_after=0)
+
+    async def fetch_first(self) -> NotificationSettings | Exception | None:
         client = self.client
         if client is None:
-            return
-        body = self.query_one("#settings-body")
-        body.loading = True
+            return None
         try:
-            settings = await client.notification_settings()
+            return await client.notification_settings()
         except Exception as error:
-            body.loading = False
-            # Leaving `loading` does not republish the bindings: the key bar would miss Enter.
-            self.refresh_bindings()
-            self.acom.report_error(error, inline=self._status_error)
+            return error
+
+    def _loaded(self, settings: NotificationSettings | Exception | None) -> None:
+        if settings is None:
             return
-        body.loading = False
+        # Leaving `loading` does not republish the bindings: the key bar would miss Enter.
         self.refresh_bindings()
+        if isinstance(settings, Exception):
+            self.acom.report_error(settings, inline=self._status_error)
+            return
         self._fill(settings)
 
     def _fill(self, settings: NotificationSettings) -> None:

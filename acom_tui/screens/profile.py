@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -454,20 +454,25 @@ class ProfileScreen(AcomScreen[None]):
 
     # --- loading ----------------------------------------------------------------------
 
-    @work(exclusive=True, group="profile-load")
-    async def load(self) -> None:
+    def load(self) -> None:
+        """The registered details: fetched before the push, else now (afresh on reload)."""
+        self.show_first(self._loaded, busy_on=self.query_one("#profile-body"), busy_after=0)
+
+    async def fetch_first(self) -> Profile | Exception | None:
         session = self.acom.session
         if session is None:
-            return
-        body = self.query_one("#profile-body")
-        body.loading = True
+            return None
         try:
-            profile = await session.backend.client.profile()
+            return await session.backend.client.profile()
         except Exception as error:
-            self.acom.report_error(error, inline=self._status_error)
+            return error
+
+    def _loaded(self, profile: Profile | Exception | None) -> None:
+        if profile is None:
             return
-        finally:
-            body.loading = False
+        if isinstance(profile, Exception):
+            self.acom.report_error(profile, inline=self._status_error)
+            return
         self.show_profile(profile)
         self.query_one(f"#{FIELDS[0].input_id}").focus()
 

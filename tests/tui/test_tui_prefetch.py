@@ -313,3 +313,61 @@ async def test_notices_and_documents_open_with_their_lists(
         await settle(pilot)
         assert transport.paths("GET").count("/v1/me/documents") == 2
     await demo.aclose()
+
+
+async def test_the_forms_open_filled_in(
+    make_demo: Callable[[], Demo], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Registered details, the limit request and the e-mail settings, filled at mount."""
+    from acom_tui.screens.limit_increase import LimitIncreaseScreen
+    from acom_tui.screens.notification_settings import NotificationSettingsScreen
+    from acom_tui.screens.profile import ProfileScreen
+
+    filled: dict[str, bool] = {}
+
+    def record(cls: Any, name: str, attribute: str) -> None:
+        mount = cls.on_mount
+
+        def mounted(screen: Any) -> None:
+            mount(screen)
+            filled[name] = getattr(screen, attribute) is not None
+
+        monkeypatch.setattr(cls, "on_mount", mounted)
+
+    record(ProfileScreen, "profile", "profile")
+    record(LimitIncreaseScreen, "limit", "eligibility")
+    record(NotificationSettingsScreen, "mail", "saved")
+    demo = make_demo()
+    async with running(demo, lang="ja", member="10000001") as pilot:
+        for keys in (("5", "1"), ("escape", "3"), ("escape", "escape", "4", "f7")):
+            for key in keys:
+                await pilot.press(key)
+                await settle(pilot)
+        assert isinstance(pilot.app.screen, NotificationSettingsScreen)
+    assert filled == {"profile": True, "limit": True, "mail": True}
+    await demo.aclose()
+
+
+async def test_a_slow_form_refuses_typing_until_it_is_filled(
+    make_demo: Callable[[], Demo],
+) -> None:
+    from acom_tui.screens.profile import ProfileScreen
+
+    demo = make_demo()
+    async with running(demo, lang="ja", member="10000001") as pilot:
+        app = pilot.app
+        await pilot.press("5")
+        await settle(pilot)
+        await demo.admin.set_faults(FaultSettings(latency_ms=SLOW_MS))
+        await pilot.press("1")
+        await until(pilot, lambda: isinstance(app.screen, ProfileScreen))
+        screen = app.screen
+        assert isinstance(screen, ProfileScreen)
+        assert screen.profile is None
+        # Shown before its answer (after the short wait), and at once not taking input.
+        assert screen.query_one("#profile-body").loading
+        await demo.admin.set_faults(FaultSettings())
+        await until(pilot, lambda: screen.profile is not None)
+        await settle(pilot)
+        assert not screen.query_one("#profile-body").loading
+    await demo.aclose()
