@@ -8,7 +8,6 @@ waits for it.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import gc
 import logging
@@ -28,7 +27,7 @@ from acom_tui.i18n import set_language, t
 from acom_tui.screens.base import AcomModal, AcomScreen, localize_bindings, preload_screen_css
 from acom_tui.screens.login import LoginScreen
 from acom_tui.session import LOGOUT_TIMEOUT_S, Backend, ServerClock, Session, system_now
-from acom_tui.shell import close_backend, key_display
+from acom_tui.shell import BackendSlot, key_display
 from acom_tui.themes import DEFAULT_THEME, apply_theme
 
 if TYPE_CHECKING:
@@ -95,14 +94,10 @@ class AcomApp(App[int], inherit_bindings=False):
             set_language(lang)
         super().__init__()
         localize_bindings(self)
-        self._backend_source = backend
         self._demo = demo
-        self._backend: Backend | None = backend if isinstance(backend, Backend) else None
-        self._backend_error: BaseException | None = None
-        self._backend_ready = asyncio.Event()
-        if self._backend is not None:
-            self._backend_ready.set()
-        self.server_clock = ServerClock(self._backend.now if self._backend else system_now)
+        self._slot = BackendSlot(backend, Backend)
+        given = self._slot.backend
+        self.server_clock = ServerClock(given.now if given is not None else system_now)
         self.settings = settings
         self.session: Session | None = None
         self.next_maintenance: MaintenanceWindow | None = None
@@ -134,12 +129,13 @@ class AcomApp(App[int], inherit_bindings=False):
 
     @property
     def is_demo(self) -> bool:
-        return self._backend.demo if self._backend is not None else self._demo
+        backend = self._slot.backend
+        return backend.demo if backend is not None else self._demo
 
     @property
     def backend(self) -> Backend | None:
         """The backend once opened (None while it is still starting)."""
-        return self._backend
+        return self._slot.backend
 
     @property
     def login_screen(self) -> LoginScreen:
@@ -171,7 +167,7 @@ class AcomApp(App[int], inherit_bindings=False):
         if self._after_first_paint_hook is not None:
             self._after_first_paint_hook(self)
             return
-        if self._backend is None:
+        if self._slot.backend is None:
             self._open_backend()
         self.call_after_refresh(preload_screen_css, self)
         if self.settings is not None and self.settings.remember_member_number:
@@ -179,37 +175,14 @@ class AcomApp(App[int], inherit_bindings=False):
 
     @work(thread=True, exclusive=True, group="backend", exit_on_error=False)
     def _open_backend(self) -> None:
-        source = self._backend_source
-        try:
-            backend = source() if callable(source) else source
-        except Exception as exc:
-            log.exception("could not open the backend")
-            self.call_from_thread(self._backend_failed, exc)
-            return
-        try:
-            self.call_from_thread(self._backend_opened, backend)
-        except RuntimeError:
-            # The app quit while the backend was starting: release it here.
-            asyncio.run(backend.aclose())
+        self._slot.build(self, self._backend_opened)
 
     def _backend_opened(self, backend: Backend) -> None:
-        self._backend = backend
         self.server_clock = ServerClock(backend.now)
         self.sub_title = t("app.demo_badge") if backend.demo else ""
-        self._backend_ready.set()
-
-    def _backend_failed(self, error: BaseException) -> None:
-        self._backend_error = error
-        self._backend_ready.set()
 
     async def wait_backend(self) -> Backend:
-        await self._backend_ready.wait()
-        if self._backend is None:
-            from acom_tui.api.errors import ConnectionFailed
-
-            error = self._backend_error
-            raise ConnectionFailed(str(error) if error else "no backend") from error
-        return self._backend
+        return await self._slot.wait()
 
     @property
     def credentials(self) -> CredentialStore:
@@ -393,9 +366,10 @@ class AcomApp(App[int], inherit_bindings=False):
             await self.push_screen(screen)
 
     def _server_url(self) -> str | None:
-        if self._backend is None or self._backend.demo:
+        backend = self._slot.backend
+        if backend is None or backend.demo:
             return None
-        return self._backend.client.base_url
+        return backend.client.base_url
 
     # --- actions ----------------------------------------------------------------------
 
@@ -429,10 +403,7 @@ class AcomApp(App[int], inherit_bindings=False):
         self.exit(0)
 
     async def on_unmount(self) -> None:
-        backend = self._backend
-        if backend is not None:
-            self._backend = None
-            await close_backend(backend.aclose)
+        await self._slot.close()
 
     # --- keys -------------------------------------------------------------------------
 

@@ -1,11 +1,13 @@
-"""What the member app and the staff console do alike: key names and closing the backend."""
+"""What the member app and the staff console do alike: key names and their backend."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any, Generic, Protocol, TypeVar, cast
 
+from textual.app import App
 from textual.binding import Binding
 
 from acom_tui.session import LOGOUT_TIMEOUT_S
@@ -30,3 +32,61 @@ async def close_backend(aclose: Callable[[], Awaitable[None]]) -> None:
         await asyncio.wait_for(aclose(), LOGOUT_TIMEOUT_S)
     except Exception:
         log.exception("closing the backend failed")
+
+
+class _Closable(Protocol):
+    async def aclose(self) -> None: ...
+
+
+B = TypeVar("B", bound=_Closable)
+
+
+class BackendSlot(Generic[B]):
+    """An app's backend: given at once, or built in a thread worker after the first paint
+    (the demo's FastAPI app and database, the httpx client and its TLS context) and waited
+    for by whoever needs it first (a login submitted before it is ready)."""
+
+    def __init__(self, source: B | Callable[[], B], kind: type[B]) -> None:
+        self._source = source
+        self.backend: B | None = source if isinstance(source, kind) else None
+        self.error: BaseException | None = None
+        self._ready = asyncio.Event()
+        if self.backend is not None:
+            self._ready.set()
+
+    def build(self, app: App[Any], opened: Callable[[B], None]) -> None:
+        """Build the backend (in a thread worker); ``opened`` then runs on the UI thread."""
+        try:
+            backend = cast("Callable[[], B]", self._source)()
+        except Exception as exc:
+            log.exception("could not open the backend")
+            app.call_from_thread(self._failed, exc)
+            return
+
+        def deliver() -> None:
+            self.backend = backend
+            opened(backend)
+            self._ready.set()
+
+        try:
+            app.call_from_thread(deliver)
+        except RuntimeError:
+            # The app quit while the backend was starting: release it here.
+            asyncio.run(backend.aclose())
+
+    def _failed(self, error: BaseException) -> None:
+        self.error = error
+        self._ready.set()
+
+    async def wait(self) -> B:
+        await self._ready.wait()
+        if self.backend is None:
+            from acom_tui.api.errors import ConnectionFailed
+
+            raise ConnectionFailed(str(self.error) if self.error else "no backend") from self.error
+        return self.backend
+
+    async def close(self) -> None:
+        backend, self.backend = self.backend, None
+        if backend is not None:
+            await close_backend(backend.aclose)

@@ -415,7 +415,8 @@ class StatementsScreen(AcomScreen[None]):
     # --- loading ------------------------------------------------------------------------
 
     async def fetch_first(self) -> StatementsFirst | None:
-        """The meta answers and the first page of the default view, in one go."""
+        """Whether the card tab exists, the e-delivery state (optional on old servers) and
+        the first page of the current view, in one go (at opening, and F5)."""
         client = self.client
         if client is None:
             return None
@@ -434,17 +435,6 @@ class StatementsScreen(AcomScreen[None]):
         self._show_meta(data.account, data.delivery)
         if data.query == self.current:
             self._show_page(data.page)
-
-    @work(exclusive=True, group="statements-meta")
-    async def load_meta(self) -> None:
-        """Whether the card tab exists, and the e-delivery state (optional on old servers)."""
-        client = self.client
-        if client is None:
-            return
-        account, delivery = await asyncio.gather(
-            client.account(), client.electronic_delivery(), return_exceptions=True
-        )
-        self._show_meta(account, delivery)
 
     def _show_meta(
         self, account: Account | BaseException, delivery: ElectronicDelivery | BaseException
@@ -594,8 +584,8 @@ class StatementsScreen(AcomScreen[None]):
             # "This month" after midnight on the last day is next month's.
             start, end = period_range(query.period, self.today())
             self.current = StatementsQuery(query.kind, query.period, start, end)
-        self.load_meta()
-        self.load_first()
+        self.workers.cancel_group(self, "statements-more")
+        self.show_first(self._show_first, busy_on=self.table)
 
     # --- the query ----------------------------------------------------------------------
 

@@ -8,7 +8,6 @@ returns to the login screen saying why when it ends.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Mapping
 from datetime import timedelta
@@ -21,7 +20,7 @@ from textual.binding import Binding, BindingType
 from acom_tui.i18n import set_language, t
 from acom_tui.screens.base import localize_bindings
 from acom_tui.session import LOGOUT_TIMEOUT_S, ServerClock, system_now
-from acom_tui.shell import close_backend, key_display
+from acom_tui.shell import BackendSlot, key_display
 from acom_tui.staff import errors as staff_errors
 from acom_tui.staff.screens.base import StaffModal, StaffScreen
 from acom_tui.staff.screens.login import StaffLoginScreen
@@ -71,14 +70,10 @@ class StaffApp(App[int], inherit_bindings=False):
             set_language(lang)
         super().__init__()
         localize_bindings(self)
-        self._backend_source = backend
         self._demo = demo
-        self._backend: StaffBackend | None = backend if isinstance(backend, StaffBackend) else None
-        self._backend_error: BaseException | None = None
-        self._backend_ready = asyncio.Event()
-        if self._backend is not None:
-            self._backend_ready.set()
-        self.server_clock = ServerClock(self._backend.now if self._backend else system_now)
+        self._slot = BackendSlot(backend, StaffBackend)
+        given = self._slot.backend
+        self.server_clock = ServerClock(given.now if given is not None else system_now)
         self.session: StaffSession | None = None
         self.idle_warning = timedelta(seconds=idle_warning_seconds)
         self._ending = False
@@ -92,7 +87,8 @@ class StaffApp(App[int], inherit_bindings=False):
 
     @property
     def is_demo(self) -> bool:
-        return self._backend.demo if self._backend is not None else self._demo
+        backend = self._slot.backend
+        return backend.demo if backend is not None else self._demo
 
     @property
     def login_screen(self) -> StaffLoginScreen:
@@ -107,7 +103,7 @@ class StaffApp(App[int], inherit_bindings=False):
         if self._keymap:
             self.set_keymap(self._keymap)
         self.set_interval(1.0, self.heartbeat, name="heartbeat")
-        if self._backend is None:
+        if self._slot.backend is None:
             self.call_after_refresh(self._open_backend)
 
     def _apply_theme(self, name: str) -> None:
@@ -115,36 +111,13 @@ class StaffApp(App[int], inherit_bindings=False):
 
     @work(thread=True, exclusive=True, group="backend", exit_on_error=False)
     def _open_backend(self) -> None:
-        source = self._backend_source
-        try:
-            backend = source() if callable(source) else source
-        except Exception as exc:
-            log.exception("could not open the staff backend")
-            self.call_from_thread(self._backend_failed, exc)
-            return
-        try:
-            self.call_from_thread(self._backend_opened, backend)
-        except RuntimeError:
-            # The console quit while the backend was starting: release it here.
-            asyncio.run(backend.aclose())
+        self._slot.build(self, self._backend_opened)
 
     def _backend_opened(self, backend: StaffBackend) -> None:
-        self._backend = backend
         self.server_clock = ServerClock(backend.now)
-        self._backend_ready.set()
-
-    def _backend_failed(self, error: BaseException) -> None:
-        self._backend_error = error
-        self._backend_ready.set()
 
     async def wait_backend(self) -> StaffBackend:
-        await self._backend_ready.wait()
-        if self._backend is None:
-            from acom_tui.api.errors import ConnectionFailed
-
-            error = self._backend_error
-            raise ConnectionFailed(str(error) if error else "no backend") from error
-        return self._backend
+        return await self._slot.wait()
 
     # --- the session ------------------------------------------------------------------
 
@@ -236,10 +209,7 @@ class StaffApp(App[int], inherit_bindings=False):
         self.notify(t("staff.quit_hint"))
 
     async def on_unmount(self) -> None:
-        backend = self._backend
-        if backend is not None:
-            self._backend = None
-            await close_backend(backend.aclose)
+        await self._slot.close()
 
     # --- keys -------------------------------------------------------------------------
 

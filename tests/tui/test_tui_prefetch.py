@@ -27,7 +27,9 @@ from acom_tui.widgets.figures import Figures
 from acom_tui.widgets.sparkline import BalanceHistory
 from tests.tui.tui_support import PIN, recorded_backend, running, settle
 
-SLOW_MS = 900
+# Long enough that the screen is surely shown (after 0.3 s) while the answer is still on its
+# way, even on a loaded machine.
+SLOW_MS = 2000
 
 
 async def until(pilot: Pilot[Any], condition: Callable[[], bool], limit: float = 10.0) -> None:
