@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from tui_support import FIXED_NOW, PIN, fill_login, make_app, settle
+from tui_support import FIXED_NOW, PIN, fill_login, make_app, running, settle
 
 from acom_tui.api.client import NO_RETRY, Client
 from acom_tui.api.demo import Demo
@@ -105,9 +105,8 @@ async def test_into_maintenance_before_login_shows_the_maintenance_screen(
     make_demo: Callable[[], Demo],
 ) -> None:
     demo = make_demo()
-    app = make_app(demo, lang="ja")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(demo, lang="ja") as pilot:
+        app = pilot.app
         await choose(pilot, "maintenance")
         assert await mock_now(demo) == datetime(2026, 12, 7, 2, 0, tzinfo=JST)
         assert isinstance(app.screen, MaintenanceScreen)
@@ -120,10 +119,8 @@ async def test_into_maintenance_before_login_shows_the_maintenance_screen(
 
 async def test_into_maintenance_logs_the_member_out(make_demo: Callable[[], Demo]) -> None:
     demo = make_demo()
-    app = make_app(demo, lang="ja")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await fill_login(pilot, "10000001")
+    async with running(demo, lang="ja", member="10000001") as pilot:
+        app = pilot.app
         assert app.session is not None
         await choose(pilot, "maintenance")
         assert app.session is None
@@ -141,10 +138,8 @@ async def test_next_due_date_of_the_member_logged_in(make_demo: Callable[[], Dem
     await reader.logout()
     assert account.next_due_date == date(2026, 12, 12)
 
-    app = make_app(demo, lang="ja")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await fill_login(pilot, "10000001")
+    async with running(demo, lang="ja", member="10000001") as pilot:
+        app = pilot.app
         await choose(pilot, "next_due")
         assert await mock_now(demo) == DUE_10000001
         # Ten days without activity is far past the 15-minute idle timeout.
@@ -158,9 +153,8 @@ async def test_next_due_date_of_the_member_logged_in(make_demo: Callable[[], Dem
 
 async def test_next_due_date_before_login_reads_10000001(make_demo: Callable[[], Demo]) -> None:
     demo = make_demo()
-    app = make_app(demo, lang="en")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(demo, lang="en") as pilot:
+        app = pilot.app
         await choose(pilot, "next_due")
         assert await mock_now(demo) == DUE_10000001
         # The peek at the account left no session behind in the app's client.
@@ -181,9 +175,7 @@ async def test_before_login_the_due_date_is_read_without_the_members_pin(
     await member.login("10000001", PIN)
     await member.change_pin(PIN, "7305")
     await member.aclose()
-    app = make_app(demo, lang="en")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(demo, lang="en") as pilot:
         for _ in range(3):  # the first moves the clock, the others say it is already there
             await choose(pilot, "next_due")
         assert await mock_now(demo) == DUE_10000001
@@ -198,9 +190,8 @@ async def test_day_after_due_date_makes_the_account_overdue(
     make_demo: Callable[[], Demo],
 ) -> None:
     demo = make_demo()
-    app = make_app(demo, lang="ja")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(demo, lang="ja") as pilot:
+        app = pilot.app
         await choose(pilot, "overdue")
         assert await mock_now(demo) == datetime(2026, 12, 13, 10, 0, tzinfo=JST)
         await fill_login(pilot, "10000001")
@@ -212,9 +203,8 @@ async def test_day_after_due_date_makes_the_account_overdue(
 
 async def test_a_due_date_in_the_past_is_not_gone_back_to(make_demo: Callable[[], Demo]) -> None:
     demo = make_demo()
-    app = make_app(demo, lang="ja")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(demo, lang="ja") as pilot:
+        app = pilot.app
         await fill_login(pilot, "10000008")  # overdue 5 days: its due date has passed
         await choose(pilot, "next_due")
         assert await mock_now(demo) == FIXED_NOW
@@ -227,10 +217,8 @@ async def test_fifteen_minutes_from_the_palette_logs_out_for_inactivity(
     make_demo: Callable[[], Demo],
 ) -> None:
     demo = make_demo()
-    app = make_app(demo, lang="en")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await fill_login(pilot, "10000001")
+    async with running(demo, lang="en", member="10000001") as pilot:
+        app = pilot.app
         await pilot.press("f2")
         await settle(pilot)
         await pilot.press(*"forward", "space", "15")
@@ -248,9 +236,8 @@ async def test_fifteen_minutes_from_the_palette_logs_out_for_inactivity(
 
 async def test_one_hour_before_login_only_moves_the_clock(make_demo: Callable[[], Demo]) -> None:
     demo = make_demo()
-    app = make_app(demo, lang="ja")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(demo, lang="ja") as pilot:
+        app = pilot.app
         await choose(pilot, "plus_1h")
         assert await mock_now(demo) == datetime(2026, 12, 2, 11, 0, tzinfo=JST)
         assert app.screen is app.login_screen
@@ -267,9 +254,8 @@ async def test_reset_after_a_lock_lets_10000001_log_in_again(
     make_demo: Callable[[], Demo],
 ) -> None:
     demo = make_demo()
-    app = make_app(demo, lang="ja")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(demo, lang="ja") as pilot:
+        app = pilot.app
         for _ in range(3):
             await fill_login(pilot, "10000001", "1111")
         assert isinstance(app.screen, LockedScreen)
@@ -288,9 +274,8 @@ async def test_escape_closes_the_menu_without_doing_anything(
     make_demo: Callable[[], Demo],
 ) -> None:
     demo = make_demo()
-    app = make_app(demo, lang="ja")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(demo, lang="ja") as pilot:
+        app = pilot.app
         await pilot.press("f12")
         await settle(pilot)
         await pilot.press("escape")

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Label
-from tui_support import PIN, fill_login, make_app, recorded_backend, settle
+from tui_support import PIN, fill_login, make_app, recorded_backend, running, settle
 
 from acom_tui.api.client import Client
 from acom_tui.api.demo import Demo
@@ -64,10 +64,8 @@ async def test_reading_a_notice_marks_it_read_and_the_dashboard_follows(
     make_demo: Callable[[], Demo],
 ) -> None:
     demo = make_demo()
-    app = make_app(demo, lang="ja")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await fill_login(pilot, "10000001")
+    async with running(demo, lang="ja", member="10000001") as pilot:
+        app = pilot.app
         dashboard = app.screen
         assert isinstance(dashboard, DashboardScreen)
         assert dashboard.unread_notices == 2

@@ -18,7 +18,7 @@ from settings_support import (
     write_png,
 )
 from textual.widgets import Button, DataTable, Input, Label, OptionList
-from tui_support import fill_login, make_app, recorded_backend, settle, tick
+from tui_support import fill_login, make_app, recorded_backend, running, settle, tick
 
 from acom_tui.api.demo import Demo
 from acom_tui.config import Settings, load_settings
@@ -367,9 +367,8 @@ async def test_wrong_current_pin_counts_and_says_so(make_demo: Callable[[], Demo
 async def test_forced_pin_change_after_a_staff_pin_reset(make_demo: Callable[[], Demo]) -> None:
     demo = make_demo()
     one_time_pin = await staff_pin_reset(demo, "10000002")
-    app = make_app(demo, lang="ja")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(demo, lang="ja") as pilot:
+        app = pilot.app
         await fill_login(pilot, "10000002", one_time_pin)
         screen = app.screen
         assert isinstance(screen, PinChangeScreen)
