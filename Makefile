@@ -1,6 +1,12 @@
 # Two commands set everything up on a fresh machine: `make demo` and `make test`.
+# `make test PYTHON=python3.13` tests on another Python in a venv of its own (.venv-3.13),
+# leaving .venv (the default python3's) as it is.
 PYTHON ?= python3
-VENV   := .venv
+ifeq ($(origin PYTHON),file)
+VENV   ?= .venv
+else
+VENV   ?= .venv-$(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+endif
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
@@ -32,4 +38,4 @@ serve: $(STAMP)
 	$(BIN)/acom-mock-server --host 127.0.0.1 --port 8080
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf .venv .venv-3.* .mypy_cache .ruff_cache .pytest_cache

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from datetime import timedelta
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
@@ -43,10 +44,10 @@ StaffBackendSource = StaffBackend | Callable[[], StaffBackend]
 class StaffApp(App[int], inherit_bindings=False):
     """The staff console. ``backend`` is what it talks to; everything else has defaults."""
 
-    CSS_PATH = "staff.tcss"
+    # The login screen is the default screen, whose own CSS_PATH Textual does not read:
+    # its rules are part of the app's stylesheet, as the member app does with its login.
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["staff.tcss", "screens/login.tcss"]
     TITLE = "acom-tui staff"
-    MODES: ClassVar[dict[str, Any]] = {"console": StaffLoginScreen}
-    DEFAULT_MODE = "console"
     # The key bar lists every key of a screen; Textual's palette would add an English
     # placeholder and nothing a support agent needs.
     ENABLE_COMMAND_PALETTE = False
@@ -97,6 +98,13 @@ class StaffApp(App[int], inherit_bindings=False):
         return screen
 
     # --- start-up ---------------------------------------------------------------------
+
+    def get_default_screen(self) -> StaffLoginScreen:
+        # The login screen is the default screen, not a MODES entry: Textual puts a mode's
+        # screen on its stack only after registering it, and with the eager task factory it
+        # uses on Python 3.12+ the screen's inputs mount in between, with no screen on the
+        # stack (ScreenStackError). The default screen goes on the stack first.
+        return StaffLoginScreen()
 
     def on_mount(self) -> None:
         self._apply_theme(self._requested_theme)

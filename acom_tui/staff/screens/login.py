@@ -45,7 +45,7 @@ class PasswordInput(Input):
 
 
 class StaffLoginScreen(StaffScreen[None]):
-    CSS_PATH = "login.tcss"
+    # login.tcss is read with the app's stylesheet (see StaffApp.CSS_PATH).
     AUTO_FOCUS = "#staff-id"
     BINDINGS: ClassVar[list[BindingType]] = []
 
