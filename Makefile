@@ -24,8 +24,8 @@ demo: $(STAMP)
 	$(BIN)/acom-tui --demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check acom_tui mock_server tests benchmarks
-	$(BIN)/ruff format --check acom_tui mock_server tests benchmarks
+	$(BIN)/ruff check acom_contract acom_tui mock_server tests benchmarks scripts
+	$(BIN)/ruff format --check acom_contract acom_tui mock_server tests benchmarks scripts
 	$(BIN)/mypy
 
 test: lint

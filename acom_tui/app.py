@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
@@ -26,11 +26,15 @@ from textual.screen import Screen
 from acom_tui.i18n import set_language, t
 from acom_tui.screens.base import AcomModal, AcomScreen, localize_bindings, preload_screen_css
 from acom_tui.screens.login import LoginScreen
+from acom_tui.screens.too_small import SizeGuard
 from acom_tui.session import LOGOUT_TIMEOUT_S, Backend, ServerClock, Session, system_now
 from acom_tui.shell import BackendSlot, key_display
+from acom_tui.terminal import hangup_aware
 from acom_tui.themes import DEFAULT_THEME, apply_theme
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
+
     from acom_tui.api.schemas import MaintenanceWindow, Status
     from acom_tui.config import Settings
     from acom_tui.credentials import CredentialStore
@@ -103,6 +107,7 @@ class AcomApp(App[int], inherit_bindings=False):
         self.next_maintenance: MaintenanceWindow | None = None
         self._ending = False
         self._after_first_paint_hook = after_first_paint
+        self.size_guard = SizeGuard(self)
         self._credentials = credentials
         self.remembered_member_number: str | None = None
         # Logged in with a one-time PIN from the support desk: the PIN change comes first.
@@ -145,6 +150,17 @@ class AcomApp(App[int], inherit_bindings=False):
 
     # --- start-up ---------------------------------------------------------------------
 
+    def get_driver_class(self) -> type[Driver]:
+        return hangup_aware(super().get_driver_class())
+
+    async def on_event(self, event: events.Event) -> None:
+        # Below the size the screens need, no key may act on what cannot be seen.
+        if self.size_guard.admits(event):
+            await super().on_event(event)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.size_guard.resized(event.size)
+
     def get_default_screen(self) -> Screen[Any]:
         return LoginScreen()
 
@@ -152,6 +168,7 @@ class AcomApp(App[int], inherit_bindings=False):
         self._apply_theme(self._requested_theme)
         if self._keymap_setting:
             self.set_keymap(dict(self._keymap_setting))
+        self.size_guard.start()
         self.set_interval(1.0, self.heartbeat, name="heartbeat")
         self.call_after_refresh(self._after_first_paint)
 
@@ -397,10 +414,15 @@ class AcomApp(App[int], inherit_bindings=False):
 
     async def action_quit(self) -> None:
         """Quit; a logged-in member is logged out first, never waiting long for it."""
+        await self.leave(0, wait=LOGOUT_TIMEOUT_S)
+
+    async def leave(self, return_code: int, *, wait: float) -> None:
+        """Log out, waiting at most ``wait`` seconds for the server, and exit (also when
+        the terminal goes away: see ``acom_tui.terminal``)."""
         session, self.session = self.session, None
         if session is not None:
-            await session.end(wait=LOGOUT_TIMEOUT_S)
-        self.exit(0)
+            await session.end(wait=wait)
+        self.exit(return_code=return_code)
 
     async def on_unmount(self) -> None:
         await self._slot.close()

@@ -10,9 +10,11 @@ change what the first screen shows. Logging to the file starts in the same worke
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import ipaddress
 import logging
+import logging.handlers
 import os
 import sys
 import time
@@ -34,6 +36,7 @@ __all__ = [
     "check_url_shape",
     "choose_language",
     "config_file",
+    "log_file",
     "main",
     "setup_logging",
 ]
@@ -44,11 +47,100 @@ LOG_LEVEL_ENV = "ACOM_TUI_LOG_LEVEL"
 # so that finding the file does not import pydantic.
 _APP_NAME = "acom-tui"
 _CONFIG_ENV = "ACOM_TUI_CONFIG"
+_LOG_DIR_ENV = "ACOM_TUI_LOG_DIR"
+_DATA_DIR_ENV = "ACOM_TUI_DATA_DIR"
+# The log rotates: a long-running staff console must not fill a disk.
+LOG_MAX_BYTES = 2 * 1024 * 1024
+LOG_BACKUPS = 3
+COMPLETION_SHELLS = ("bash", "zsh")
+
+# Every variable the program reads, for the --help epilog (a test greps the code for more).
+ENVIRONMENT: tuple[tuple[str, str], ...] = (
+    (_CONFIG_ENV, "the config file to read and save instead of the one above"),
+    (_LOG_DIR_ENV, "the folder of the log file"),
+    (_DATA_DIR_ENV, "the folder of kept data (a demo that survives restarts)"),
+    (LOG_LEVEL_ENV, "DEBUG, INFO (default), WARNING or ERROR; DEBUG logs each request"),
+    ("ACOM_STAFF_ID", "acom-tui staff: the staff ID when --staff-id is not given"),
+    ("ACOM_STAFF_PASSWORD", "acom-tui staff: the password (else asked on a terminal)"),
+    ("LC_ALL, LC_MESSAGES, LANG", "the language when neither --lang nor ui.language sets it"),
+    ("NO_COLOR", "any value: no colours (states are still written out)"),
+    ("XDG_CONFIG_HOME, XDG_STATE_HOME, XDG_DATA_HOME", "move the default folders above"),
+)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _env_path(environ: Mapping[str, str], name: str) -> Path | None:
+    value = environ.get(name, "").strip()
+    return Path(value).expanduser() if value else None
+
+
+def log_file(environ: Mapping[str, str]) -> Path:
+    """Where ``acom_tui.config.log_path()`` writes, found without importing it."""
+    import platformdirs
+
+    folder = _env_path(environ, _LOG_DIR_ENV) or platformdirs.user_log_path(_APP_NAME)
+    return folder / f"{_APP_NAME}.log"
+
+
+def _epilog(environ: Mapping[str, str]) -> str:
+    import platformdirs
+
+    data = _env_path(environ, _DATA_DIR_ENV) or platformdirs.user_data_path(_APP_NAME)
+    lines = [
+        "files (for this user):",
+        f"  config  {config_file(environ)}",
+        f"  log     {log_file(environ)}",
+        f"          (rotated at {LOG_MAX_BYTES // 1024 // 1024} MiB, {LOG_BACKUPS} old files kept)",
+        f"  data    {data}",
+        "",
+        "environment:",
+    ]
+    for names, text in ENVIRONMENT:
+        # A long name list gets a line of its own, so that the texts stay in one column.
+        lines.extend(
+            [f"  {names}", f"{'':23}{text}"] if len(names) > 20 else [f"  {names:<21}{text}"]
+        )
+    lines += [
+        "",
+        "shell completion (bash, zsh):",
+        "  acom-tui --print-completion bash > ~/.local/share/bash-completion/completions/acom-tui",
+        '  acom-tui --print-completion zsh > "${fpath[1]}/_acom-tui"',
+    ]
+    return "\n".join(lines)
+
+
+class _PrintCompletion(argparse.Action):
+    """``--print-completion SHELL``: the script on stdout, made by shtab from the full parser.
+
+    shtab (and the staff commands' parser) are imported only here: start-up stays as cheap
+    as it was for everyone who does not ask.
+    """
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        import shtab
+
+        print(shtab.complete(build_parser(with_staff_commands=True), shell=str(values)))
+        parser.exit(0)
+
+
+def build_parser(
+    environ: Mapping[str, str] | None = None, *, with_staff_commands: bool = False
+) -> argparse.ArgumentParser:
+    """The member app's parser; ``staff`` is listed, its commands parsed by ``staff.cli``.
+
+    ``with_staff_commands`` attaches the real staff parser (for shell completion); the
+    normal start does not import it.
+    """
     parser = argparse.ArgumentParser(
-        prog="acom-tui", description="Card-loan member portal in a terminal."
+        prog="acom-tui",
+        description="Card-loan member portal in a terminal.",
+        epilog=_epilog(os.environ if environ is None else environ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--server", metavar="URL", help="member-site API base URL")
     parser.add_argument("--demo", action="store_true", help="run on the embedded mock (no network)")
@@ -63,8 +155,25 @@ def build_parser() -> argparse.ArgumentParser:
         "--staff", action="store_true", help="the support staff console (staff ID and password)"
     )
     parser.add_argument("--version", action="version", version=f"acom-tui {__version__}")
+    parser.add_argument(
+        "--print-completion",
+        choices=COMPLETION_SHELLS,
+        action=_PrintCompletion,
+        help="print the shell completion script for SHELL and exit",
+        metavar="SHELL",
+    )
     # benchmarks/startup.py: write the wall-clock time of the first paint to FILE and exit.
     parser.add_argument("--benchmark-first-paint", metavar="FILE", help=argparse.SUPPRESS)
+    commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
+    staff_help = "support staff actions for scripts (acom-tui staff --help)"
+    if with_staff_commands:
+        from acom_tui.staff.cli import build_parser as staff_parser
+
+        commands.add_parser("staff", parents=[staff_parser()], add_help=False, help=staff_help)
+    else:
+        # Only listed here: ``main`` hands everything after ``staff`` to staff.cli.
+        staff = commands.add_parser("staff", add_help=False, help=staff_help)
+        staff.add_argument("staff_args", nargs=argparse.REMAINDER)
     return parser
 
 
@@ -112,6 +221,15 @@ def check_url_shape(url: str, *, allow_insecure_http: bool) -> str | None:
     return None
 
 
+class _PrivateRotatingHandler(logging.handlers.RotatingFileHandler):
+    """Rotates like its base class; the fresh file is its owner's alone, like the first."""
+
+    def doRollover(self) -> None:
+        super().doRollover()
+        with contextlib.suppress(OSError):
+            os.chmod(self.baseFilename, 0o600)
+
+
 def setup_logging() -> Path | None:
     """Log to a file in the platform log dir; Textual owns the terminal, so never stderr."""
     from acom_tui.config import log_path
@@ -119,12 +237,27 @@ def setup_logging() -> Path | None:
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
-    level = os.environ.get(LOG_LEVEL_ENV, "INFO").upper()
-    root.setLevel(level if level in logging.getLevelNamesMapping() else logging.INFO)
+        old.close()
+    name = os.environ.get(LOG_LEVEL_ENV, "INFO").strip().upper()
+    level = logging.getLevelNamesMapping().get(name, logging.INFO)
+    root.setLevel(level)
+    # httpx writes a line per request at INFO; requests belong to DEBUG (our client logs
+    # each one there, with its request id and time).
+    for chatty in ("httpx", "httpcore"):
+        logging.getLogger(chatty).setLevel(
+            logging.DEBUG if level <= logging.DEBUG else logging.WARNING
+        )
     path = log_path()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
+        # The log names members and servers: its owner's alone (folder 0700, file 0600),
+        # created so and tightened when an older version left it readable.
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path.parent.chmod(0o700)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+        path.chmod(0o600)
+        handler: logging.Handler = _PrivateRotatingHandler(
+            path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
+        )
     except OSError:
         # No writable log dir: lose the log rather than write over the screen.
         root.addHandler(logging.NullHandler())
@@ -177,7 +310,12 @@ def _main(argv: Sequence[str]) -> int:
 
         gc.enable()
         return staff_main(arguments[1:])
-    args = build_parser().parse_args(arguments)
+    parser = build_parser()
+    args = parser.parse_args(arguments)
+    if args.command == "staff":
+        # The member app's options do not apply to the staff commands, which take theirs
+        # after the word (``acom-tui staff --demo lookup 10000001``).
+        parser.error("give the options of the staff commands after 'staff'")
     from acom_tui.i18n import detect_language, set_language, t
 
     # Until the log file is set up (after the first paint), nothing may reach stderr.
@@ -189,6 +327,10 @@ def _main(argv: Sequence[str]) -> int:
 
         try:
             settings = load_settings(path)
+            if settings.keymap:
+                from acom_tui.keymap import check_keymap
+
+                check_keymap(settings.keymap, path)
         except ConfigError as exc:
             set_language(args.lang or detect_language(os.environ))
             print(t("cli.config_error", error=exc), file=sys.stderr)

@@ -8,9 +8,7 @@ and the remembered member number lives in the OS keyring (see ``credentials.py``
 
 from __future__ import annotations
 
-import math
 import os
-import re
 import tempfile
 import tomllib
 from collections.abc import Mapping
@@ -39,7 +37,6 @@ __all__ = [
     "UiSettings",
     "config_path",
     "data_dir",
-    "dumps_toml",
     "load_settings",
     "log_dir",
     "log_path",
@@ -157,21 +154,41 @@ def load_settings(path: Path | None = None) -> Settings:
 def save_preferences(settings: Settings, path: Path | None = None) -> Path:
     """Store the preferences the UI can change (language, theme, remember flag).
 
-    The rest of the file is kept as the user wrote it (comments are lost: we rewrite the
-    file), and the write is atomic, so a crash never leaves half a config behind.
+    The file is edited, not rewritten: tomlkit keeps the user's comments, order, quoting
+    and blank lines, and only the three values change. The write is atomic, so a crash
+    never leaves half a config behind.
     """
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
     path = path or config_path()
-    data = _read_toml(path) or {}
     # Refuse to rewrite a file we could not load: the user must see and fix their error.
-    _validate(path, data)
-    ui = dict(data.get("ui") or {})
-    ui["language"] = settings.ui.language
-    ui["theme"] = settings.ui.theme
-    data["ui"] = ui
-    data["remember_member_number"] = settings.remember_member_number
-    _validate(path, data)
-    _write_atomically(path, dumps_toml(data))
+    _validate(path, _read_toml(path) or {})
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    try:
+        document = tomlkit.parse(text)
+    except TOMLKitError as exc:  # tomllib read it, so this is a tomlkit limitation
+        raise ConfigError(path, f"cannot edit the file: {exc}") from None
+    if "ui" not in document:
+        document["ui"] = tomlkit.table()
+    ui: Any = document["ui"]
+    _set(ui, "language", settings.ui.language)
+    _set(ui, "theme", settings.ui.theme)
+    _set(document, "remember_member_number", settings.remember_member_number)
+    edited = tomlkit.dumps(document)
+    _validate(path, tomllib.loads(edited))
+    if edited != text:
+        _write_atomically(path, edited)
     return path
+
+
+def _set(table: Any, key: str, value: object) -> None:
+    # An unchanged value keeps its exact spelling (quotes, inline comment) in the file.
+    if key not in table or table[key] != value:
+        table[key] = value
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -193,74 +210,3 @@ def _write_atomically(path: Path, text: str) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-
-
-# --- a small TOML writer (stdlib reads TOML but cannot write it) --------------------------
-
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-_ESCAPES = {
-    '"': '\\"',
-    "\\": "\\\\",
-    "\b": "\\b",
-    "\t": "\\t",
-    "\n": "\\n",
-    "\f": "\\f",
-    "\r": "\\r",
-}
-
-
-def _key(key: str) -> str:
-    return key if _BARE_KEY.fullmatch(key) else _string(key)
-
-
-def _string(value: str) -> str:
-    out = []
-    for char in value:
-        if char in _ESCAPES:
-            out.append(_ESCAPES[char])
-        elif ord(char) < 0x20 or ord(char) == 0x7F:
-            out.append(f"\\u{ord(char):04x}")
-        else:
-            out.append(char)
-    return '"' + "".join(out) + '"'
-
-
-def _value(value: Any) -> str:
-    # bool first: it is an int subclass and must not be written as 1/0.
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "nan"
-        if math.isinf(value):
-            return "inf" if value > 0 else "-inf"
-        return repr(value)
-    if isinstance(value, str):
-        return _string(value)
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_value(item) for item in value) + "]"
-    if isinstance(value, Mapping):
-        inner = ", ".join(f"{_key(str(k))} = {_value(v)}" for k, v in value.items())
-        return "{" + inner + "}" if inner else "{}"
-    raise TypeError(f"cannot write a {type(value).__name__} to the config file")
-
-
-def dumps_toml(data: Mapping[str, Any]) -> str:
-    """Serialise nested dicts of str/int/float/bool/list to TOML that ``tomllib`` reads back."""
-    lines: list[str] = []
-    _emit_table(lines, (), data)
-    return "\n".join(lines).lstrip("\n") + "\n"
-
-
-def _emit_table(lines: list[str], prefix: tuple[str, ...], table: Mapping[str, Any]) -> None:
-    scalars = [(k, v) for k, v in table.items() if not isinstance(v, Mapping)]
-    tables = [(k, v) for k, v in table.items() if isinstance(v, Mapping)]
-    if prefix and (scalars or not tables):
-        lines.append("")
-        lines.append("[" + ".".join(_key(part) for part in prefix) + "]")
-    for key, value in scalars:
-        lines.append(f"{_key(str(key))} = {_value(value)}")
-    for key, value in tables:
-        _emit_table(lines, (*prefix, str(key)), value)

@@ -54,6 +54,7 @@ _SESSION_ENDERS = (
 )
 # Errors whose explanation needs more room than a line under a form.
 _SCREEN_ERRORS = (
+    errors.PinChangeRequired,
     errors.AccountLocked,
     errors.AccountSuspended,
     errors.CardLost,
@@ -141,6 +142,8 @@ def maintenance_text(ends_at: datetime | None) -> str:
 def _base_message(error: BaseException) -> str:
     if not isinstance(error, errors.ApiError):
         return t("error.UNEXPECTED")
+    if isinstance(error, errors.PinChangeRequired):
+        return t("settings.pin.required")
     if isinstance(error, errors.InvalidCredentials):
         remaining = error.remaining_attempts
         if remaining is None:
@@ -193,6 +196,11 @@ def screen_for(
 
     ``now`` is the app's estimate of the server's time: countdowns are drawn against it.
     """
+    if isinstance(error, errors.PinChangeRequired):
+        # The server will answer nothing else until the PIN is changed (SPEC 2.17).
+        from acom_tui.screens.pin_change import PinChangeScreen
+
+        return PinChangeScreen(forced=True)
     if isinstance(error, errors.AccountLocked):
         from acom_tui.screens.locked import LockedScreen
 

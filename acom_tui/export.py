@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Final, TextIO
+from typing import TYPE_CHECKING, Any, Final, Literal, TextIO
 
 from acom_tui.formatting import to_jst
 from acom_tui.i18n import Language, catalogue
@@ -35,11 +36,14 @@ __all__ = [
     "FILE_PREFIX",
     "CsvExport",
     "ExportResult",
+    "FolderProblem",
     "ascii_bar",
     "cell_values",
+    "check_folder",
     "default_export_dir",
     "export_filename",
     "export_progress",
+    "folder_problem",
     "free_path",
     "header",
     "resolve_target",
@@ -130,8 +134,10 @@ def cell_values(statement: Statement, kind: StatementKind) -> list[str]:
 def default_export_dir(candidates: Sequence[Path | None], fallback: Path) -> Path:
     """The first candidate that is an existing directory, else ``fallback``.
 
-    The screen passes the user's Downloads and Documents directories (platformdirs) and
-    the app's data directory: a server over SSH often has neither of the first two.
+    The screen passes the user's Downloads directory (platformdirs: ``~/Downloads``, or
+    the folder ``xdg-user-dirs`` names) and the current directory as the fallback, as a
+    command-line tool would: a server reached over SSH often has no Downloads, and the
+    app's own data directory is no place a person looks for a file (nor always writable).
     """
     for candidate in candidates:
         if candidate is not None and candidate.is_dir():
@@ -140,18 +146,51 @@ def default_export_dir(candidates: Sequence[Path | None], fallback: Path) -> Pat
 
 
 def export_filename(
-    kind: StatementKind, date_from: date | None, date_to: date | None, today: date
+    kind: StatementKind,
+    member_number: str,
+    date_from: date | None,
+    date_to: date | None,
+    today: date,
 ) -> str:
-    """``acom-loan-20260901-20261202.csv``: what and which period, readable in a listing.
+    """``acom-loan-10000001-2026-06-01_2026-12-01.csv``: what, whose, which period.
 
-    Without a start: ``acom-loan-all-20261202.csv`` (to today) or ``acom-loan-until-...``.
+    Two members' exports in one Downloads folder never share a name. The period is
+    ``<first day>_<last day>`` in ISO dates (sorts by date in a listing); with no start
+    date it is ``all_<last day>``, and with no end date the last day is today.
     """
-    end = (date_to or today).strftime("%Y%m%d")
-    if date_from is not None:
-        span = f"{date_from:%Y%m%d}-{end}"
-    else:
-        span = f"all-{end}" if date_to is None else f"until-{end}"
-    return f"{FILE_PREFIX}-{kind}-{span}.csv"
+    end = (date_to or today).isoformat()
+    start = date_from.isoformat() if date_from is not None else "all"
+    whose = f"-{member_number}" if member_number else ""
+    return f"{FILE_PREFIX}-{kind}{whose}-{start}_{end}.csv"
+
+
+FolderProblem = Literal["missing", "not_writable", "disk_full", "other"]
+_MISSING: Final = frozenset({errno.ENOENT, errno.ENOTDIR})
+_NOT_WRITABLE: Final = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
+_FULL: Final = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+def folder_problem(error: OSError) -> FolderProblem:
+    """What an ``OSError`` means to the person choosing a folder."""
+    if isinstance(error, FileNotFoundError) or error.errno in _MISSING:
+        return "missing"
+    if isinstance(error, PermissionError) or error.errno in _NOT_WRITABLE:
+        return "not_writable"
+    if error.errno in _FULL:
+        return "disk_full"
+    return "other"
+
+
+def check_folder(folder: Path) -> None:
+    """Raise the ``OSError`` a write into ``folder`` would meet, before any row is fetched.
+
+    ``FileNotFoundError`` when it is not a directory, ``PermissionError`` when this user
+    cannot create a file in it (``os.access``: the permission bits, a read-only mount).
+    """
+    if not folder.is_dir():
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(folder))
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(folder))
 
 
 def resolve_target(typed: str, default_dir: Path, filename: str) -> Path:
@@ -160,7 +199,8 @@ def resolve_target(typed: str, default_dir: Path, filename: str) -> Path:
     ``~`` is expanded; a relative path is taken from ``default_dir`` (the terminal's
     working directory is rarely where a cardholder looks); an existing directory gets the
     default name inside it; a name without a suffix gets ``.csv``. Raises
-    ``FileNotFoundError`` when the directory does not exist: a typo must not create folders.
+    ``FileNotFoundError`` (its ``filename`` the folder) when the directory does not exist:
+    a typo must not create folders.
     """
     text = typed.strip()
     if not text:
@@ -173,7 +213,7 @@ def resolve_target(typed: str, default_dir: Path, filename: str) -> Path:
     elif not path.suffix:
         path = path.with_name(path.name + ".csv")
     if not path.parent.is_dir():
-        raise FileNotFoundError(str(path.parent))
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path.parent))
     return path
 
 
@@ -258,8 +298,10 @@ class CsvExport:
 
     def open(self) -> None:
         part = free_path(self.target.with_name(self.target.name + PART_SUFFIX))
-        # "x": never truncate a file that appeared since free_path looked.
-        self._file = part.open("x", encoding="utf-8-sig", newline="")
+        # O_EXCL: never truncate a file that appeared since free_path looked. 0600: the
+        # statements are the cardholder's, not every local user's.
+        fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        self._file = open(fd, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115 - kept open across write()
         self._part = part
         self._writer = csv.writer(self._file, lineterminator="\r\n")
         self._writer.writerow(header(self.kind, self.lang))

@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -38,6 +37,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, OptionList
 
 from benchmarks.common import machine, median, ms, write_block
+from mock_server.store import copy_database
 
 NAME = "tui-flows"
 MEMBER = "10000010"
@@ -122,7 +122,7 @@ async def app_run(template: Path, base: Path) -> tuple[float, float, int]:
     from acom_tui.session import demo_backend
 
     run_dir = Path(tempfile.mkdtemp(dir=base))
-    shutil.copy(template, run_dir / "demo.sqlite3")
+    copy_database(template, run_dir / "demo.sqlite3")
     demo = open_demo(run_dir / "demo.sqlite3", now=fixed_now(), frozen=True)
     app = AcomApp(demo_backend(demo), lang="ja", animations=False)
     # As `acom-tui` runs: the collector off until the first paint, which freezes what
@@ -167,7 +167,7 @@ async def api_parts(template: Path, base: Path) -> dict[str, float]:
     from acom_tui.api.demo import open_demo
 
     run_dir = Path(tempfile.mkdtemp(dir=base))
-    shutil.copy(template, run_dir / "demo.sqlite3")
+    copy_database(template, run_dir / "demo.sqlite3")
     demo = open_demo(run_dir / "demo.sqlite3", now=fixed_now(), frozen=True)
     client = demo.client
     try:

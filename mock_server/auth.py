@@ -16,6 +16,11 @@ from mock_server.store.timefmt import iso, parse
 
 SESSION_HEADER = "X-Session-Expires-At"
 
+# What a session opened with a one-time PIN may use until the PIN is changed (SPEC 2.17).
+# Logout and the status do not authenticate through here, so they stay open too. Kept here,
+# where every member route authenticates, so a new route is closed unless listed.
+PIN_CHANGE_ROUTES = frozenset({("PUT", "/v1/me/pin")})
+
 
 def bearer_token(request: Request) -> str:
     header = request.headers.get("authorization", "")
@@ -40,12 +45,28 @@ def _expired(reason: str) -> ApiError:
     )
 
 
+def _pin_change_required() -> ApiError:
+    return ApiError(
+        403,
+        "PIN_CHANGE_REQUIRED",
+        "This session was opened with a one-time PIN: change the PIN first "
+        "(PUT /v1/me/pin); until then only the PIN change, the status and logout work.",
+        {"allowed": ["PUT /v1/me/pin", "GET /v1/status", "DELETE /v1/sessions/current"]},
+    )
+
+
+def _route_of(request: Request) -> tuple[str, str]:
+    route = request.scope.get("route")
+    return request.method, str(getattr(route, "path", request.url.path))
+
+
 def authenticate(
     ctx: Context, request: Request, response: Response, kind: Literal["member", "staff"]
 ) -> str:
     """Check the token, apply idle/absolute/maintenance expiry, record activity.
 
-    Returns the member number or staff id.
+    Returns the member number or staff id. A member session opened with a one-time PIN
+    gets ``PIN_CHANGE_REQUIRED`` everywhere but the PIN change until the PIN is changed.
     """
     token = bearer_token(request)
     digest = token_hash(token)
@@ -72,12 +93,16 @@ def authenticate(
             reason = "idle_timeout"
         elif parse(row["created_at"]) <= maintenance.last_start(now, adhoc):
             reason = "maintenance"
+        gated = False
         if reason is not None:
             sessions.revoke(conn, digest, now, reason)
         else:
             sessions.touch(conn, digest, now)
+            gated = sessions.pin_change_pending(conn, row)
     if reason is not None:
         raise _expired(reason)
+    if gated and _route_of(request) not in PIN_CHANGE_ROUTES:
+        raise _pin_change_required()
     response.headers[SESSION_HEADER] = iso(min(now + idle, parse(row["absolute_expires_at"])))
     return str(row["subject"])
 

@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import sys
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,6 +38,14 @@ def _parser() -> argparse.ArgumentParser:
         "--reset", action="store_true", help="reset the database to the demo roster"
     )
     parser.add_argument(
+        "--forwarded-allow-ips",
+        default=None,
+        metavar="IPS",
+        help="trust X-Forwarded-For/-Proto only from these proxy addresses (comma-separated, "
+        "as uvicorn's option); by default they are ignored and the TCP peer is the client, "
+        "so a caller cannot pick the address its failed logins are counted against",
+    )
+    parser.add_argument(
         "--frozen-at",
         default=None,
         help="freeze the clock at this ISO time (the clock is kept in the database: "
@@ -55,19 +64,43 @@ ENV_DB = "ACOM_MOCK_DB"
 ENV_ADMIN_TOKEN = "ACOM_MOCK_ADMIN_TOKEN"  # noqa: S105 - the name of a variable
 ENV_FREQUENT_BORROWING = "ACOM_MOCK_FREQUENT_BORROWING_COUNT"
 ENV_WORKER_HEADER = "ACOM_MOCK_WORKER_HEADER"
+ENV_PEPPER = "ACOM_MOCK_PEPPER"  # the hashing pepper; by default the file <db>.pepper
+ENV_LOOPBACK_ONLY = "ACOM_MOCK_LOOPBACK_ONLY"  # set by the CLI when --host is loopback
 WORKER_HEADER = b"x-mock-worker"
 
 
 def _settings_from_env() -> ServerSettings:
-    from dataclasses import replace
-
     from mock_server.settings import ServerSettings
 
-    settings = ServerSettings(admin_token=os.environ[ENV_ADMIN_TOKEN])
+    scrypt = replace(ServerSettings().scrypt, pepper=pepper(Path(os.environ[ENV_DB])))
+    settings = ServerSettings(
+        admin_token=os.environ[ENV_ADMIN_TOKEN],
+        scrypt=scrypt,
+        loopback_only=os.environ.get(ENV_LOOPBACK_ONLY) == "1",
+    )
     frequent = os.environ.get(ENV_FREQUENT_BORROWING)
     if frequent:
         settings = replace(settings, frequent_borrowing_count=int(frequent))
     return settings
+
+
+def pepper(db: Path) -> bytes:
+    """The pepper of PIN and password hashes: ``ACOM_MOCK_PEPPER``, else ``<db>.pepper``."""
+    from mock_server.hashing import pepper_for
+
+    given = os.environ.get(ENV_PEPPER)
+    return given.encode("utf-8") if given else pepper_for(db)
+
+
+def is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _with_worker_header(app: ASGIApp) -> ASGIApp:
@@ -152,8 +185,12 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 2
+    # Everything the server writes (database, WAL, pepper, uploads) is its owner's alone.
+    os.umask(0o077)
     db: Path = args.db or default_db()
-    db.parent.mkdir(parents=True, exist_ok=True)
+    db.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if args.db is None:
+        db.parent.chmod(0o700)  # our own folder: tighten one made by an older version
     token = os.environ.get(ENV_ADMIN_TOKEN) or secrets.token_urlsafe(24)
     store = Store.open(db)
     # The clock lives in the database: a restart keeps where it stood, unless told otherwise.
@@ -165,13 +202,14 @@ def main(argv: list[str] | None = None) -> int:
     if store.fresh or args.reset:
         # Seed here, once, before any worker starts: workers must not race to seed.
         with store.write() as conn:
-            seed(conn, clock.now(), ServerSettings().scrypt)
+            seed(conn, clock.now(), replace(ServerSettings().scrypt, pepper=pepper(db)))
     state = "frozen" if clock.frozen else "running"
     print(f"acom-mock-server: database {db}", flush=True)
     print(f"acom-mock-server: clock {clock.now().isoformat()} ({state})", flush=True)
     store.close()
     os.environ[ENV_DB] = str(db)
     os.environ[ENV_ADMIN_TOKEN] = token
+    os.environ[ENV_LOOPBACK_ONLY] = "1" if is_loopback(args.host) else "0"
     print(f"acom-mock-server: admin token {token} (header X-Admin-Token)", flush=True)
     logging.basicConfig(level=logging.INFO)
     uvicorn.run(
@@ -181,6 +219,9 @@ def main(argv: list[str] | None = None) -> int:
         port=args.port,
         workers=args.workers,
         log_level="info",
+        # uvicorn trusts X-Forwarded-For from 127.0.0.1 unless told otherwise.
+        proxy_headers=args.forwarded_allow_ips is not None,
+        forwarded_allow_ips=args.forwarded_allow_ips,
     )
     return 0
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -71,6 +72,36 @@ def repayment_method(state: AccountState) -> str:
 def has_valid_certificate(conn: sqlite3.Connection, member_number: str, now: datetime) -> bool:
     """An accepted income certificate uploaded within 3 years is on file (the services' rule)."""
     return documents.has_valid_certificate(conn, member_number, now)
+
+
+@dataclass(frozen=True, slots=True)
+class Income:
+    """The income as declared and the income the credit rules use (SPEC 2.10)."""
+
+    declared: int
+    verified: int
+
+    @property
+    def certificate_needed(self) -> bool:
+        return self.declared != self.verified
+
+
+def income(conn: sqlite3.Connection, member: sqlite3.Row, now: datetime) -> Income:
+    """The declared income counts once a certificate uploaded after the declaration is
+    accepted; until then the last verified one (the contract's, or an earlier certificate's).
+
+    Worked out when read, like the review itself, so moving the mock clock moves it too.
+    """
+    declared = int(member["annual_income"])
+    verified = int(member["verified_annual_income"])
+    reported = member["income_reported_at"]
+    if (
+        declared != verified
+        and reported is not None
+        and documents.accepted_since(conn, member["member_number"], parse(reported), now)
+    ):
+        verified = declared
+    return Income(declared, verified)
 
 
 # --- automatic suspensions ----------------------------------------------------------------
@@ -182,11 +213,11 @@ def bank_account(member: sqlite3.Row) -> BankAccount:
 
 
 def borrowing_headroom(
-    state: AccountState, member: sqlite3.Row, today: date
+    state: AccountState, member: sqlite3.Row, today: date, verified_income: int
 ) -> dict[str, int | bool]:
     """What the UI needs to offer a borrowing that would pass: the details of a refusal."""
     available = max(0, state.credit_limit - state.principal)
-    total_cap = int(member["annual_income"]) // 3  # 3 × total <= income ⟺ total <= income // 3
+    total_cap = verified_income // 3  # 3 × total <= income ⟺ total <= income // 3
     headroom = max(0, total_cap - state.principal - int(member["other_lenders_balance"]))
     unit = eligibility.BORROW_UNIT
     return {
@@ -221,17 +252,22 @@ def borrow(
     member = enforce_delinquency(conn, load_member(conn, member_number), now, settings)
     _refuse_blocked(member, "borrowing")
     state = load_state(conn, member_number)
+    # 総量規制 rests on the verified income only: a declared figure is not evidence.
+    verified_income = income(conn, member, now).verified
     refusal = eligibility.check_borrow(
         amount,
         principal=state.principal,
         credit_limit=state.credit_limit,
         other_lenders_balance=int(member["other_lenders_balance"]),
-        annual_income=int(member["annual_income"]),
+        annual_income=verified_income,
         overdue=account.is_overdue(state, today),
         has_valid_certificate=has_valid_certificate(conn, member_number, now),
     )
     if refusal is not None:
-        details: dict[str, Any] = {"amount": amount, **borrowing_headroom(state, member, today)}
+        details: dict[str, Any] = {
+            "amount": amount,
+            **borrowing_headroom(state, member, today, verified_income),
+        }
         if refusal is eligibility.BorrowRefusal.OVERDUE:
             seen = account.view(state, today)
             details |= {

@@ -420,11 +420,11 @@ def seed(conn: sqlite3.Connection, now: datetime, scrypt: ScryptParams) -> None:
             "INSERT INTO members(member_number, pin_hash, name, name_kana, birthday, status, "
             "suspension_reason, card_status, failed_attempts, locked, locked_at, contract_date, "
             "credit_limit, interest_rate, repayment_cycle, monthly_due_day, annual_income, "
-            "other_lenders_balance, has_credit_card, bank_code, branch_name, account_type, "
-            "account_number, holder_kana, postal_code, prefecture, city, line1, line2, "
-            "home_phone, mobile_phone, email, employer_name, employer_phone, "
+            "verified_annual_income, other_lenders_balance, has_credit_card, bank_code, "
+            "branch_name, account_type, account_number, holder_kana, postal_code, prefecture, "
+            "city, line1, line2, home_phone, mobile_phone, email, employer_name, employer_phone, "
             "employer_reported_at, income_reported_at, e_delivery, e_delivery_at, created_at) "
-            "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 s.member_number,
                 member_hash,
@@ -443,6 +443,7 @@ def seed(conn: sqlite3.Connection, now: datetime, scrypt: ScryptParams) -> None:
                 s.repayment_cycle,
                 s.monthly_due_day,
                 s.annual_income,
+                s.annual_income,  # verified at contract: the income the credit line rests on
                 s.other_lenders_balance,
                 int(s.has_credit_card),
                 s.bank_code,

@@ -8,7 +8,13 @@ Retry rules (see ``docs/api-client.md``):
   retried when the answer was lost (read timeout, dropped connection) and on 502/503/504,
   honouring ``Retry-After`` up to a cap;
 * ``503 MAINTENANCE`` and every 4xx are raised at once;
-* attempts are bounded, and the backoff sleep is injectable so tests never really sleep.
+* attempts are bounded, and the backoff sleep is injectable so tests never really sleep;
+* every call, retries and pauses included, ends by its deadline (``Deadlines``): a server
+  that trickles its answer cannot hold the UI;
+* answers are read as a stream and cut at ``max_response_bytes``: a server that floods
+  cannot grow the client's memory;
+* plain http (only to this machine) never goes through an environment proxy, which would
+  see the PIN in clear; https may, as the tunnel keeps TLS.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ from acom_tui.api.schemas import (
     Bank,
     Borrowing,
     BorrowRequest,
+    CardReissueRequest,
     ClockAdvance,
     ClockFreeze,
     ClockSet,
@@ -64,6 +71,7 @@ from acom_tui.api.schemas import (
     OneTimePin,
     Page,
     PinChangeRequest,
+    PinResetRequest,
     Profile,
     ProfileUpdate,
     Repayment,
@@ -87,11 +95,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_DOCUMENT_BYTES",
+    "MAX_RESPONSE_BYTES",
     "NO_RETRY",
     "AdminClient",
     "BaseClient",
     "CallKind",
     "Client",
+    "Deadlines",
     "RetryPolicy",
     "StaffClient",
     "Timeouts",
@@ -108,6 +118,11 @@ M = TypeVar("M", bound=BaseModel)
 SessionT = TypeVar("SessionT", LoginResult, StaffLoginResult)
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+# The largest real answer is a 500-row page: about 0.9 MiB of notices or audit rows, 0.2 MiB
+# of statements (docs/api-client.md). Anything far above that is a broken or hostile server.
+MAX_RESPONSE_BYTES = 8 * 1024 * 1024
+# A Retry-After is reported (for a countdown) up to a day; more is no promise worth showing.
+_MAX_RETRY_AFTER = 86_400.0
 _UPLOAD_CHUNK = 64 * 1024
 _RETRYABLE_STATUSES = frozenset({502, 503, 504})
 _SESSION_HEADER = "X-Session-Expires-At"
@@ -149,6 +164,24 @@ class RetryPolicy:
 
 
 NO_RETRY = RetryPolicy(max_attempts=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Deadlines:
+    """Seconds one call may take in all, every attempt and pause included, by kind of call.
+
+    ``Timeouts`` bound each read; a server sending one byte just inside every read timeout
+    would never trip them, so the whole call also has an end.
+    """
+
+    quick: float = 30.0
+    # Three attempts at the 30 s money timeout: the retries that keep the key must fit.
+    money: float = 90.0
+    upload: float = 300.0
+
+    def for_kind(self, kind: CallKind) -> float:
+        return {"quick": self.quick, "money": self.money, "upload": self.upload}[kind]
+
 
 # How a request may be repeated when its answer is lost.
 _Replay = Literal["never", "safe"]
@@ -285,21 +318,31 @@ def _describe_validation(exc: PydanticValidationError) -> str:
 
 
 def _retry_after(response: httpx.Response) -> float | None:
+    """Seconds the server asked us to wait, within 0 and a day; None if it said nothing usable.
+
+    RFC 9110 allows only digits or an HTTP-date. A negative, fractional or garbled value is
+    ignored (our own backoff applies); a huge one is clamped, never converted whole: 400
+    digits overflowed ``float`` and 5,000 exceed Python's int parsing limit.
+    """
     raw = response.headers.get("Retry-After")
     if raw is None:
         return None
     raw = raw.strip()
-    try:
-        return max(0.0, float(int(raw)))
-    except ValueError:
-        pass
+    if raw.isascii() and raw.isdigit():
+        if len(raw) > len(str(int(_MAX_RETRY_AFTER))):
+            return _MAX_RETRY_AFTER
+        return min(float(int(raw)), _MAX_RETRY_AFTER)
     try:
         when = parsedate_to_datetime(raw)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError, IndexError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    try:
+        seconds = (when - datetime.now(UTC)).total_seconds()
+    except OverflowError:
+        return None
+    return min(max(0.0, seconds), _MAX_RETRY_AFTER)
 
 
 def _request_id(response: httpx.Response) -> str | None:
@@ -380,6 +423,62 @@ def _transport_error(
     return errors.ConnectionFailed(message, request_id=request_id)
 
 
+def _deadline_error(kind: CallKind, seconds: float, request_id: str) -> errors.RequestTimeout:
+    message = f"no complete answer within the {seconds:g} s this call may take"
+    if kind == "money":
+        message += "; the request may have been processed: retry with the same key"
+    return errors.RequestTimeout(message, request_id=request_id, details={"deadline": seconds})
+
+
+async def _read_capped(
+    response: httpx.Response, limit: int, kind: CallKind, request_id: str
+) -> httpx.Response:
+    """The answer with its body read, or ``ResponseTooLarge`` once it passes ``limit`` bytes.
+
+    The body is read raw: we ask for ``identity`` and refuse any other encoding, because
+    a compressed body is inflated chunk by chunk beyond any cap (a 64 KiB gzip chunk can
+    hold 64 MiB). What is left unread stays unread: closing drops the connection.
+    """
+
+    def too_large(seen: str) -> errors.ResponseTooLarge:
+        message = f"the server's answer is larger than {limit} bytes ({seen})"
+        if kind == "money":
+            message += "; the request may have been processed: retry with the same key"
+        return errors.ResponseTooLarge(
+            message,
+            status=response.status_code,
+            request_id=_request_id(response) or request_id,
+            content_type=response.headers.get("Content-Type"),
+            details={"max_bytes": limit},
+        )
+
+    encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
+    if encoding not in ("", "identity"):
+        raise _unexpected(response, f"a {encoding!r}-encoded body, which was not asked for")
+    if response.is_stream_consumed:
+        # A transport that answered from memory (the demo's own 500): nothing left to stream.
+        if len(response.content) > limit:
+            raise too_large(f"{len(response.content)} bytes")
+        return response
+    declared = response.headers.get("Content-Length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
+        raise too_large(f"{declared} bytes announced")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_raw():
+        size += len(chunk)
+        if size > limit:
+            raise too_large("more than that sent")
+        chunks.append(chunk)
+    return httpx.Response(
+        response.status_code,
+        headers=response.headers,
+        content=b"".join(chunks),
+        request=response.request,
+        extensions=response.extensions,
+    )
+
+
 class _ChunkedBody:
     """A request body that reports progress as the transport reads it; re-iterable per retry."""
 
@@ -400,6 +499,28 @@ class _ChunkedBody:
                 self._progress(sent, total)
 
 
+@dataclass(slots=True)
+class _CallTrace:
+    """The id of the attempt in flight, for the error raised when the deadline cuts it."""
+
+    call_id: str
+    request_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Request:
+    """One logical request, the same on every attempt (its Idempotency-Key included)."""
+
+    method: str
+    path: str
+    kind: CallKind
+    replay: _Replay
+    json: Any
+    params: Mapping[str, str] | None
+    content: _ChunkedBody | None
+    headers: Mapping[str, str]
+
+
 # --- the transport core --------------------------------------------------------------------
 
 
@@ -414,6 +535,8 @@ class BaseClient:
         allow_insecure_http: bool = False,
         transport: httpx.AsyncBaseTransport | None = None,
         timeouts: Timeouts | None = None,
+        deadlines: Deadlines | None = None,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
         retry: RetryPolicy | None = None,
         sleep: Sleep = asyncio.sleep,
         rand: Callable[[], float] = random.random,
@@ -421,6 +544,8 @@ class BaseClient:
     ) -> None:
         url = check_server_url(base_url, allow_insecure_http=allow_insecure_http)
         self._timeouts = timeouts or Timeouts()
+        self._deadlines = deadlines or Deadlines()
+        self._max_response_bytes = max_response_bytes
         self._retry = retry or RetryPolicy()
         self._sleep = sleep
         self._rand = rand
@@ -429,6 +554,8 @@ class BaseClient:
         """When the session ends if idle, as last reported by the server."""
         default_headers = {"Accept": "application/json", "User-Agent": "acom-tui/0.1"}
         default_headers.update(headers or {})
+        # The size cap counts the bytes as they arrive; a compressed body would escape it.
+        default_headers["Accept-Encoding"] = "identity"
         self._http = httpx.AsyncClient(
             base_url=url,
             transport=transport,
@@ -436,7 +563,10 @@ class BaseClient:
             headers=default_headers,
             # Redirects could carry a body with a PIN to another host; the API never uses them.
             follow_redirects=False,
-            trust_env=transport is None,
+            # An environment proxy would read a plain-http body (the PIN) in clear; through
+            # https it only sees a TLS tunnel. trust_env is only about proxies here: the
+            # trusted CAs come from the SSL context above either way.
+            trust_env=transport is None and url.scheme == "https",
         )
 
     def __repr__(self) -> str:
@@ -514,32 +644,61 @@ class BaseClient:
         content: _ChunkedBody | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
-        """Send one logical request, retrying where safe; a 2xx response or an ``ApiError``."""
-        timeout = self._timeouts.for_kind(kind)
+        """Send one logical request, retrying where safe; a 2xx response or an ``ApiError``.
+
+        The whole call, retries and pauses included, ends by its deadline with
+        ``RequestTimeout``; the caller's headers (an ``Idempotency-Key``) are the same on
+        every attempt, so the user's retry after that error can send the same key again.
+        """
+        seconds = self._deadlines.for_kind(kind)
         # Our own request id, so a lost answer can still be traced in the server's log.
-        call_id = uuid.uuid4().hex[:16]
+        call = _CallTrace(uuid.uuid4().hex[:16])
+        request = _Request(method, path, kind, replay, json, params, content, headers or {})
+        try:
+            async with asyncio.timeout(seconds) as scope:
+                return await self._attempts(request, call, scope)
+        except TimeoutError:
+            if not scope.expired():
+                raise
+            log.debug("%s %s -> deadline of %g s %s", method, path, seconds, call.request_id)
+            raise _deadline_error(kind, seconds, call.request_id) from None
+
+    async def _attempts(
+        self, request: _Request, call: _CallTrace, scope: asyncio.Timeout
+    ) -> httpx.Response:
+        method, path, kind = request.method, request.path, request.kind
+        timeout = self._timeouts.for_kind(kind)
         attempt = 0
         while True:
             attempt += 1
             last = attempt >= self._retry.max_attempts
-            request_id = f"{call_id}-{attempt}"
+            request_id = call.request_id = f"{call.call_id}-{attempt}"
             sent_token = self._token
             request_headers = {
                 **self._auth_headers(),
-                **(headers or {}),
+                **request.headers,
                 "X-Request-ID": request_id,
             }
             started = time.perf_counter()
             try:
-                response = await self._http.request(
-                    method,
-                    path,
-                    json=json,
-                    params=params,
-                    content=content,
-                    headers=request_headers,
-                    timeout=timeout,
+                streamed = await self._http.send(
+                    self._http.build_request(
+                        method,
+                        path,
+                        json=request.json,
+                        params=request.params,
+                        content=request.content,
+                        headers=request_headers,
+                        timeout=timeout,
+                    ),
+                    stream=True,
                 )
+                try:
+                    response = await _read_capped(
+                        streamed, self._max_response_bytes, kind, request_id
+                    )
+                finally:
+                    await streamed.aclose()
             except httpx.TransportError as exc:
                 # Rounded before logging: a raw float's digits could spell anything, a PIN included.
                 elapsed = round((time.perf_counter() - started) * 1000, 1)
@@ -549,13 +708,14 @@ class BaseClient:
                 never_sent = isinstance(
                     exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout
                 )
-                if last or not (never_sent or replay == "safe"):
-                    raise _transport_error(exc, kind, request_id) from exc
-                await self._pause(method, path, attempt, None)
+                failure = _transport_error(exc, kind, request_id)
+                if last or not (never_sent or request.replay == "safe"):
+                    raise failure from exc
+                await self._pause(method, path, attempt, None, failure, scope)
                 continue
 
             elapsed = round((time.perf_counter() - started) * 1000, 1)
-            request_id = _request_id(response) or request_id
+            request_id = call.request_id = _request_id(response) or request_id
             log.debug(
                 "%s %s -> %d %s %.1f ms", method, path, response.status_code, request_id, elapsed
             )
@@ -574,19 +734,31 @@ class BaseClient:
             ):
                 self._forget_session()
             retryable = (
-                replay == "safe"
+                request.replay == "safe"
                 and response.status_code in _RETRYABLE_STATUSES
                 and not isinstance(error, errors.Maintenance)
                 and (error.retry_after is None or error.retry_after <= self._retry.retry_after_cap)
             )
             if last or not retryable:
                 raise error
-            await self._pause(method, path, attempt, error.retry_after)
+            await self._pause(method, path, attempt, error.retry_after, error, scope)
 
-    async def _pause(self, method: str, path: str, attempt: int, retry_after: float | None) -> None:
+    async def _pause(
+        self,
+        method: str,
+        path: str,
+        attempt: int,
+        retry_after: float | None,
+        failure: errors.ApiError,
+        scope: asyncio.Timeout,
+    ) -> None:
         delay = (
             retry_after if retry_after is not None else self._retry.backoff(attempt, self._rand())
         )
+        ends_at = scope.when()
+        if ends_at is not None and asyncio.get_running_loop().time() + delay >= ends_at:
+            # Waiting would only end in the deadline; the real reason is more useful.
+            raise failure
         log.debug("%s %s: retry %d in %.2f s", method, path, attempt, round(delay, 2))
         await self._sleep(delay)
 
@@ -859,8 +1031,10 @@ class StaffClient(BaseClient):
         body = _build(UnlockRequest, reason=reason, identity_document=identity_document)
         return await self._post_member(member_number, "unlock", body, MemberSummary)
 
-    async def reset_pin(self, member_number: str, *, reason: str) -> OneTimePin:
-        body = _build(StaffReason, reason=reason)
+    async def reset_pin(
+        self, member_number: str, *, reason: str, identity_document: IdentityDocument
+    ) -> OneTimePin:
+        body = _build(PinResetRequest, reason=reason, identity_document=identity_document)
         return await self._post_member(member_number, "pin-reset", body, OneTimePin)
 
     async def suspend(
@@ -877,8 +1051,10 @@ class StaffClient(BaseClient):
         body = _build(StaffReason, reason=reason)
         return await self._post_member(member_number, "card-lost", body, MemberSummary)
 
-    async def reissue_card(self, member_number: str, *, reason: str) -> MemberSummary:
-        body = _build(StaffReason, reason=reason)
+    async def reissue_card(
+        self, member_number: str, *, reason: str, identity_document: IdentityDocument
+    ) -> MemberSummary:
+        body = _build(CardReissueRequest, reason=reason, identity_document=identity_document)
         return await self._post_member(member_number, "card-reissued", body, MemberSummary)
 
     async def audit_log(
@@ -949,6 +1125,10 @@ class AdminClient(BaseClient):
     async def reset(self) -> None:
         """Restore every account, session and counter to the demo roster."""
         await self._call("POST", "/v1/admin/reset")
+
+    async def unlock_staff(self, staff_id: str) -> None:
+        """Clear a staff ID's lock after wrong passwords (``NotFound`` if never seen)."""
+        await self._call("POST", f"/v1/admin/staff/{_segment(staff_id)}/unlock")
 
     async def faults(self) -> FaultSettings:
         return await self._get(FaultSettings, "/v1/admin/faults")

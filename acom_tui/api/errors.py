@@ -42,12 +42,15 @@ __all__ = [
     "NotFound",
     "Overdue",
     "Overpayment",
+    "PinChangeRequired",
     "RateLimited",
     "Refused",
     "RequestTimeout",
+    "ResponseTooLarge",
     "ServerError",
     "ServiceUnavailable",
     "SessionExpired",
+    "StaffLocked",
     "TotalLendingLimit",
     "TransportError",
     "Unauthenticated",
@@ -125,6 +128,15 @@ class UnexpectedResponse(ApiError):
     def __init__(self, message: str, *, content_type: str | None = None, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.content_type = content_type
+
+
+class ResponseTooLarge(UnexpectedResponse):
+    """The answer passed the client's size cap (``details["max_bytes"]``); the rest was not read.
+
+    For a money movement the request may still have been processed: retry with the same key.
+    """
+
+    default_code = "RESPONSE_TOO_LARGE"
 
 
 # --- 400 / 422: the request itself was wrong ------------------------------------------
@@ -254,6 +266,18 @@ class CardLost(AccessDenied):
     default_code = "CARD_LOST"
 
 
+class PinChangeRequired(AccessDenied):
+    """The session was opened with a one-time PIN: only the PIN change works until it is done."""
+
+    default_code = "PIN_CHANGE_REQUIRED"
+
+
+class StaffLocked(AccessDenied):
+    """A staff ID locked after 5 wrong passwords; an administrator unlocks it."""
+
+    default_code = "STAFF_LOCKED"
+
+
 # --- 404 / 409 -------------------------------------------------------------------------
 
 
@@ -358,6 +382,8 @@ _BY_CODE: dict[str, type[ApiError]] = {
         AccountLocked,
         AccountSuspended,
         CardLost,
+        PinChangeRequired,
+        StaffLocked,
         NotFound,
         IdempotencyInProgress,
         LimitExceeded,

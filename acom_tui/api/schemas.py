@@ -17,6 +17,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 from pydantic import (
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
@@ -24,8 +25,11 @@ from pydantic import (
     StrictBool,
     StrictInt,
     WithJsonSchema,
+    field_validator,
 )
 from pydantic.config import JsonDict
+from pydantic.json_schema import SkipJsonSchema
+from pydantic_core import PydanticCustomError
 
 from acom_tui.formatting import JST as JST  # Japan time: the one timezone of the contract
 
@@ -298,8 +302,20 @@ class Profile(Response):
     mobile_phone: str | None = None
     email: str | None = None
     employer: Employer
-    annual_income: int
-    other_lenders_balance: int
+    annual_income: int = Field(description="The income as the member last declared it")
+    verified_annual_income: int = Field(
+        description="The income the credit rules use: the contract's, or the declared figure "
+        "once an income certificate uploaded after the declaration was accepted"
+    )
+    income_certificate_needed: bool = Field(
+        default=False,
+        description="The declared income differs from the verified one: it counts only once "
+        "an income certificate uploaded after the declaration is accepted",
+    )
+    other_lenders_balance: int = Field(
+        description="From the credit bureau; read-only for the member",
+        json_schema_extra={"readOnly": True},
+    )
     bank_account: BankAccount
     employer_reported_at: AwareDatetime | None = None
     income_reported_at: AwareDatetime | None = None
@@ -329,8 +345,16 @@ def _income_not_null(schema: JsonDict) -> None:
     schema.update(_INCOME_RANGE)
 
 
+READ_ONLY_OTHER_LENDERS = "read-only: from the credit bureau; ask the support desk if it is wrong"
+
+
 class ProfileUpdate(Request):
-    """Only the fields present are changed. Contact and employer changes need ``current_pin``."""
+    """Only the fields present are changed. Contact and employer changes need ``current_pin``.
+
+    ``other_lenders_balance`` comes from the credit bureau: a body that names it is refused
+    (``VALIDATION_ERROR`` naming the field). A new ``annual_income`` is recorded as reported;
+    the credit rules use it once an income certificate uploaded after it is accepted.
+    """
 
     # Phones and the e-mail address can be removed (null); these can only be changed, so
     # the document offers no null for them.
@@ -340,8 +364,32 @@ class ProfileUpdate(Request):
     email: str | None = None
     employer: Employer | None = Field(default=None, json_schema_extra=_not_null)
     annual_income: Yen | None = Field(default=None, json_schema_extra=_income_not_null)
-    other_lenders_balance: Yen | None = Field(default=None, json_schema_extra=_income_not_null)
+    # Credit data from the credit bureau (SPEC 2.10): named here only so that sending it is
+    # refused with a message naming it, instead of "extra inputs are not permitted".
+    other_lenders_balance: SkipJsonSchema[Any] = None
     current_pin: SecretStr | None = Field(default=None, json_schema_extra=_FOUR_DIGITS)
+
+    @field_validator("other_lenders_balance", mode="before")
+    @classmethod
+    def _read_only(cls, value: object) -> None:
+        raise PydanticCustomError("read_only", READ_ONLY_OTHER_LENDERS)
+
+
+class OtherLendersBalanceUpdate(Request):
+    """What the credit bureau reports (admin API): members cannot set it themselves."""
+
+    other_lenders_balance: Yen = Field(ge=0, lt=10_000_000_000)
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class CreditData(Response):
+    """The figures the credit rules of SPEC 2.6 and 2.13 use for one member."""
+
+    member_number: str
+    other_lenders_balance: int
+    annual_income: int
+    verified_annual_income: int
+    income_certificate_needed: bool
 
 
 # --- e-mail service -----------------------------------------------------------------------
@@ -459,8 +507,19 @@ class Simulation(Response):
 # --- support staff ------------------------------------------------------------------------
 
 
+# Visible ASCII only: a staff ID is written into the audit log and shown on terminals, so
+# control characters and look-alike letters are refused before anything is counted.
+STAFF_ID_PATTERN = r"^[!-~]{1,32}$"
+
+
 class StaffLoginRequest(Request):
-    staff_id: str = Field(min_length=1, max_length=32)
+    staff_id: str = Field(
+        min_length=1,
+        max_length=32,
+        pattern=STAFF_ID_PATTERN,
+        description="1-32 visible ASCII characters",
+        examples=["S0001"],
+    )
     password: SecretStr
 
 
@@ -487,8 +546,22 @@ class StaffReason(Request):
     reason: str = Field(min_length=1, max_length=500)
 
 
-class UnlockRequest(StaffReason):
+class IdentityChecked(StaffReason):
+    """An action that gives a person access: the identity document checked is required."""
+
     identity_document: IdentityDocument
+
+
+class UnlockRequest(IdentityChecked):
+    pass
+
+
+class PinResetRequest(IdentityChecked):
+    pass
+
+
+class CardReissueRequest(IdentityChecked):
+    pass
 
 
 class SuspendRequest(StaffReason):
@@ -504,7 +577,8 @@ class OneTimePin(Response):
 class AuditEntry(Response):
     id: int
     at: AwareDatetime
-    actor_kind: Literal["staff", "member", "system", "admin"]
+    # "anonymous": a failed staff login, whose claimed ID is only data (details).
+    actor_kind: Literal["staff", "member", "system", "admin", "anonymous"]
     actor: str
     action: str
     member_number: str | None = None
@@ -520,13 +594,31 @@ class ClockState(Response):
     frozen: bool
 
 
+def _text_only(value: object) -> object:
+    # FastAPI validates bodies in Python mode, where pydantic reads a number as seconds
+    # since 1970: {"now": 0} would set the clock to 1970. On the wire a time is ISO text.
+    if isinstance(value, int | float):
+        raise PydanticCustomError("datetime_type", "Input should be an ISO 8601 text time")
+    return value
+
+
+RequestTime = Annotated[AwareDatetime, BeforeValidator(_text_only)]
+
+
+def _whole_number(value: object) -> object:
+    # JSON Schema counts 60.0 as an integer; a whole float is taken, a fraction refused.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 class ClockSet(Request):
-    now: AwareDatetime
+    now: RequestTime
     frozen: StrictBool | None = None
 
 
 class ClockAdvance(Request):
-    seconds: StrictInt = Field(ge=0, le=10 * 366 * 86400)
+    seconds: Annotated[StrictInt, BeforeValidator(_whole_number)] = Field(ge=0, le=10 * 366 * 86400)
 
 
 class ClockFreeze(Request):
@@ -535,7 +627,7 @@ class ClockFreeze(Request):
 
 class MaintenanceSwitch(Request):
     on: StrictBool
-    ends_at: AwareDatetime | None = None
+    ends_at: RequestTime | None = None
 
 
 class FaultSettings(BaseModel):

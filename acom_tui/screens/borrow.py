@@ -250,13 +250,13 @@ class BorrowScreen(AcomScreen[None]):
             Binding(
                 key,
                 f"quick({amount})",
-                f"money.keys.quick_{amount}",
+                f"money.keys.fill_{amount}",
                 id=f"borrow.quick_{amount}",
                 show=False,
             )
             for key, amount in QUICK_AMOUNTS
         ),
-        Binding("f6", "quick_all", "money.keys.quick_all", id="borrow.quick_all", show=False),
+        Binding("f6", "quick_all", "money.keys.fill_all", id="borrow.quick_all", show=False),
         Binding("f7", "repay", "money.keys.open_repay", id="borrow.repay"),
         Binding("f8", "settings", "money.keys.open_settings", id="borrow.settings"),
     ]
@@ -458,8 +458,16 @@ class BorrowScreen(AcomScreen[None]):
         self.dismiss()
 
     def action_quick(self, amount: int) -> None:
-        self.query_one("#borrow-amount", AmountInput).set_amount(amount)
-        self.proceed()
+        """Fill the field, nothing more: Enter then reviews it, as on Repay.
+
+        A quick key that opened the confirmation made one key press the whole way to
+        "borrow" on this screen, and only half of it on Repay.
+        """
+        field = self.query_one("#borrow-amount", AmountInput)
+        field.set_amount(amount)
+        field.focus()
+        filled = t("money.borrow.filled", amount=format_yen(amount, get_language()))
+        self._field_message(filled, error=False)
 
     def action_quick_all(self) -> None:
         if self.account is not None:

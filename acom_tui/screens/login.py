@@ -66,7 +66,7 @@ class LoginScreen(AcomScreen[None]):
             with Vertical(id="login-form"):
                 with Horizontal(classes="field-row"):
                     yield Label(t("login.member_number.label"), classes="field-label")
-                    yield MemberNumberInput(id="member-number")
+                    yield MemberNumberInput(id="member-number", enter_moves_on=True)
                 yield Prose(
                     t("login.member_number.hint"),
                     id="member-number-message",
@@ -159,10 +159,6 @@ class LoginScreen(AcomScreen[None]):
         box.value = False
 
     # --- events -----------------------------------------------------------------------
-
-    @on(Input.Submitted, "#member-number")
-    def _next_field(self) -> None:
-        self.query_one("#pin").focus()
 
     @on(Input.Submitted, "#pin")
     @on(LinkList.Selected, "#login-submit")

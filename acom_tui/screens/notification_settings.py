@@ -20,6 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label
 
+from acom_tui.dialogs.confirm import ConfirmDialog
 from acom_tui.i18n import t
 from acom_tui.normalize import InputError, parse_email
 from acom_tui.screens.base import AcomScreen
@@ -182,7 +183,40 @@ class NotificationSettingsScreen(AcomScreen[None]):
                 t("notices.settings.unchanged"), "success"
             )
             return
-        if email is not None and email != saved.email:
+        stopped = [name for name in TOGGLES if getattr(saved, name) and not toggles[name]]
+        if stopped:
+            self._ask_before_stopping(stopped, wanted)
+            return
+        self._send(wanted)
+
+    def _ask_before_stopping(self, stopped: list[Toggle], wanted: NotificationSettings) -> None:
+        """Mail the member would stop getting is named, and kept unless they choose."""
+        lines = [t("notices.settings.confirm_stop.what")]
+        lines += [
+            t("notices.settings.confirm_stop.item", name=t(f"notices.settings.{name}"))
+            for name in stopped
+        ]
+        if "due_reminders" in stopped:
+            lines.append(t("notices.settings.reminders_off"))
+
+        def chosen(stop: bool | None) -> None:
+            status = self.query_one("#settings-status", Banner)
+            if stop:
+                self._send(wanted)
+            else:
+                status.show(t("notices.settings.not_saved"), "info")
+
+        dialog = ConfirmDialog(
+            title=t("notices.settings.confirm_stop.title"),
+            lines=lines,
+            keep_label=t("notices.settings.confirm_stop.keep"),
+            change_label=t("notices.settings.confirm_stop.stop"),
+        )
+        self.app.push_screen(dialog, chosen)
+
+    def _send(self, wanted: NotificationSettings) -> None:
+        saved = self.saved
+        if saved is not None and wanted.email is not None and wanted.email != saved.email:
             self._change_email_then_save(wanted)
             return
         self.save(wanted)

@@ -8,7 +8,9 @@ inputs are emptied as soon as the form is sent: the PINs exist only in that one 
 
 Forced mode: support staff reset the PIN to a one-time PIN (SPEC 2.17); the login answer
 says ``pin_change_required`` and the app opens this screen before the dashboard. The
-member cannot skip it (Esc does nothing); F9 logs out.
+member cannot skip it (Esc does nothing); F9 logs out. The server refuses everything else
+with ``PIN_CHANGE_REQUIRED`` meanwhile, and that answer anywhere opens this screen too
+(``errors_ui``); once the PIN is changed the member starts again from the dashboard.
 """
 
 from __future__ import annotations
@@ -124,6 +126,14 @@ class PinChangeScreen(AcomScreen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        if self.forced:
+            self.acom.pin_change_required = True
+            # Several refused requests of one screen each ask for this screen: one is enough.
+            stack = self.app.screen_stack
+            below = stack[-2] if len(stack) > 1 and stack[-1] is self else None
+            if isinstance(below, PinChangeScreen) and below.forced:
+                self.dismiss()
+                return
         self.query_one("#pin-current").focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -228,11 +238,24 @@ class PinChangeScreen(AcomScreen[None]):
 
             self.acom.pin_change_required = False
             self.notify(t("settings.pin.changed"), timeout=8)
+            if len(self.app.screen_stack) > 2:
+                # Opened over other screens by a refusal: what they show was refused, so
+                # start again from the dashboard, in a worker that outlives this screen.
+                self.app.run_worker(self._restart(), group="pin-changed")
+                return
             # Not awaited: this worker belongs to the screen being replaced.
             self.app.switch_screen(DashboardScreen())
             return
         self._status(t("settings.pin.changed"), "success")
         self.query_one("#pin-submit").focus()
+
+    async def _restart(self) -> None:
+        from acom_tui.screens.dashboard import DashboardScreen
+
+        app = self.acom
+        while len(app.screen_stack) > 1:
+            await app.pop_screen()
+        await app.open_screen(DashboardScreen())
 
     @on(Button.Pressed, "#pin-back")
     def action_back(self) -> None:

@@ -24,6 +24,7 @@ from textual.dom import DOMNode
 from textual.widgets import Button, Label, OptionList
 from textual.widgets.option_list import Option
 
+from acom_tui.dialogs.confirm import ConfirmDialog
 from acom_tui.i18n import Language, catalogue, detect_language, get_language, set_language, t
 from acom_tui.screens.base import AcomScreen
 from acom_tui.widgets.banner import Banner, BannerVariant
@@ -281,8 +282,21 @@ class PreferencesScreen(AcomScreen[None]):
 
     @on(Button.Pressed, "#prefs-forget")
     def action_forget(self) -> None:
-        if self.remembered is not None:
-            self._forget()
+        number = self.remembered
+        if number is None:
+            return
+
+        def chosen(forget: bool | None) -> None:
+            if forget:
+                self._forget()
+
+        dialog = ConfirmDialog(
+            title=t("settings.prefs.forget_confirm.title"),
+            lines=[t("settings.prefs.forget_confirm.what", number=mask_member_number(number))],
+            keep_label=t("settings.prefs.forget_confirm.keep"),
+            change_label=t("settings.prefs.forget_confirm.forget"),
+        )
+        self.app.push_screen(dialog, chosen)
 
     @work(thread=True, group="prefs-keyring", exit_on_error=False)
     def _forget(self) -> None:

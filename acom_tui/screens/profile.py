@@ -1,5 +1,10 @@
 """Registered information (SPEC 2.10): address, phones, e-mail, employer, income.
 
+Credit data is shown, not edited: other lenders' balances come from the credit bureau
+(a wrong figure is corrected by calling the desk), and beside the income as declared the
+screen shows the income the credit rules use, which changes only once an income
+certificate uploaded after the declaration has been accepted.
+
 Every field is checked here as the member leaves it and again before saving, with the
 rules the server applies (``docs/rules-services.md``), so a typo costs nothing. Only what
 really changed is sent; a value typed again in another form (``09012345678`` for
@@ -24,7 +29,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from acom_tui.formatting import format_date
+from acom_tui.formatting import format_date, format_yen
 from acom_tui.i18n import get_language, t
 from acom_tui.normalize import (
     InputError,
@@ -35,6 +40,7 @@ from acom_tui.normalize import (
     parse_postal_code,
 )
 from acom_tui.screens.base import AcomModal, AcomScreen
+from acom_tui.support_desk import SUPPORT_PHONE
 from acom_tui.widgets.banner import Banner, BannerVariant
 from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.prose import Prose
@@ -55,6 +61,7 @@ __all__ = [
     "ProfileChanges",
     "ProfileScreen",
     "collect_changes",
+    "credit_notes",
     "field_problem",
     "form_values",
     "parse_field",
@@ -114,7 +121,6 @@ FIELDS: Final[tuple[FormField, ...]] = (
     FormField("employer.name", "employer_name", "work", 34),
     FormField("employer.phone", "employer_phone", "work", 18),
     FormField("annual_income", "annual_income", "work", 16, yen=True),
-    FormField("other_lenders_balance", "other_lenders_balance", "work", 16, yen=True),
 )
 _BY_NAME: Final = {f.name: f for f in FIELDS}
 SECTIONS: Final = ("address", "contact", "work")
@@ -125,7 +131,7 @@ _TEXT_LIMITS: Final = {
     "employer.name": 100,
 }
 _OPTIONAL: Final = frozenset({"address.line2", "home_phone", "mobile_phone", "email"})
-_HINTS: Final = frozenset({"prefecture", "email", "other_lenders_balance"})
+_HINTS: Final = frozenset({"prefecture", "email"})
 
 
 # --- the rules, as plain functions --------------------------------------------------------
@@ -182,7 +188,7 @@ def _parse_money(name: str, text: str) -> Normalized[int]:
     try:
         parsed = parse_amount_yen(text)
     except InputError as error:
-        # Nothing owed to other lenders is the usual answer; 0 is a value, not a mistake.
+        # No income (a student, a homemaker) is a value, not a mistake.
         if error.code == "ZERO":
             return Normalized(0, text.strip() != "0")
         raise InputError(name, error.code, error.message_key, error.params) from None
@@ -216,7 +222,7 @@ def parse_field(name: str, text: str) -> Normalized[Any]:
             return parse_email(text)
         except InputError as error:
             raise InputError(name, error.code, error.message_key, error.params) from None
-    if name in ("annual_income", "other_lenders_balance"):
+    if name == "annual_income":
         return _parse_money(name, text)
     raise KeyError(name)
 
@@ -244,7 +250,6 @@ def form_values(profile: Profile) -> dict[str, str]:
         "employer.name": profile.employer.name,
         "employer.phone": profile.employer.phone,
         "annual_income": f"{profile.annual_income:,}",
-        "other_lenders_balance": f"{profile.other_lenders_balance:,}",
     }
 
 
@@ -341,10 +346,23 @@ def collect_changes(profile: Profile, values: Mapping[str, str]) -> ProfileChang
         employer.phone, profile.employer.phone
     ):
         result.update["employer"] = employer
-    for name in ("annual_income", "other_lenders_balance"):
-        if parsed[name] != getattr(profile, name):
-            result.update[name] = parsed[name]
+    if parsed["annual_income"] != profile.annual_income:
+        result.update["annual_income"] = parsed["annual_income"]
     return result
+
+
+def credit_notes(profile: Profile) -> tuple[str, str]:
+    """What the member is told about the income the rules use and other lenders' balances."""
+    lang = get_language()
+    if profile.income_certificate_needed:
+        income = t(
+            "settings.profile.note.income_pending",
+            declared=format_yen(profile.annual_income, lang),
+            verified=format_yen(profile.verified_annual_income, lang),
+        )
+    else:
+        income = t("settings.profile.note.income")
+    return income, t("settings.profile.note.other_lenders", phone=SUPPORT_PHONE)
 
 
 # --- the prefecture list -----------------------------------------------------------------
@@ -434,12 +452,24 @@ class ProfileScreen(AcomScreen[None]):
                         classes="field-message"
                         + ("" if self._hint(form_field.name) else " -empty"),
                     )
+                if section == "work":
+                    yield from self._credit_rows()
             with Horizontal(classes="actions"):
                 yield Button(
                     t("settings.profile.save"), id="profile-save", variant="primary", compact=True
                 )
                 yield Button(t("common.back"), id="profile-back", compact=True)
         yield KeyBar()
+
+    @staticmethod
+    def _credit_rows() -> ComposeResult:
+        """Read-only: the income the rules use and other lenders' balances, with how to
+        report a change of each."""
+        for key in ("verified_income", "other_lenders"):
+            with Horizontal(classes="form-row"):
+                yield Label(t(f"settings.profile.info.{key}"), classes="form-label")
+                yield Label("", id=f"pf-info-{key}", classes="form-value", markup=False)
+            yield Prose("", id=f"pf-note-{key}", classes="field-message")
 
     @staticmethod
     def _hint(name: str) -> str:
@@ -487,8 +517,13 @@ class ProfileScreen(AcomScreen[None]):
             "birthday": format_date(profile.birthday, lang),
             "bank": f"{bank.bank_name} {bank.branch_name} {bank.account_number_masked}",
         }
+        info["verified_income"] = format_yen(profile.verified_annual_income, lang)
+        info["other_lenders"] = format_yen(profile.other_lenders_balance, lang)
         for key, value in info.items():
             self.query_one(f"#pf-info-{key}", Label).update(value)
+        income_note, others_note = credit_notes(profile)
+        self.query_one("#pf-note-verified_income", Prose).update(income_note)
+        self.query_one("#pf-note-other_lenders", Prose).update(others_note)
         for name, text in form_values(profile).items():
             self.query_one(f"#{_BY_NAME[name].input_id}", Input).value = text
             self._field_message(name, self._hint(name), "hint")
@@ -613,7 +648,9 @@ class ProfileScreen(AcomScreen[None]):
         changed = collect_changes(before, form_values(outcome.value)).changed if before else []
         labels = join_names([t(f"settings.profile.group.{n}") for n in changed])
         self._status(t("settings.profile.saved", changes=labels), "success")
-        if {"employer", "annual_income"} & set(changed):
+        if "annual_income" in changed and outcome.value.income_certificate_needed:
+            self.notify(t("settings.profile.reported_pending"), timeout=8)
+        elif {"employer", "annual_income"} & set(changed):
             self.notify(t("settings.profile.reported"), timeout=8)
 
     def _server_refused(self, error: BaseException) -> None:

@@ -123,8 +123,10 @@ class RepayScreen(AcomScreen[None]):
     AUTO_FOCUS = "#repay-amount"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "keys.back", id="repay.back"),
-        Binding("f3", "quick('minimum')", "money.keys.minimum", id="repay.minimum", show=False),
-        Binding("f4", "quick('payoff')", "money.keys.payoff", id="repay.payoff", show=False),
+        Binding(
+            "f3", "quick('minimum')", "money.keys.fill_minimum", id="repay.minimum", show=False
+        ),
+        Binding("f4", "quick('payoff')", "money.keys.fill_payoff", id="repay.payoff", show=False),
         Binding("f5", "custom", "money.keys.custom", id="repay.custom", show=False),
         Binding("f6", "banks", "money.keys.banks", id="repay.banks"),
     ]
@@ -347,8 +349,13 @@ class RepayScreen(AcomScreen[None]):
         amount = account.minimum_payment if choice == "minimum" else account.payoff_amount
         if amount <= 0:
             return
-        self.query_one("#repay-amount", AmountInput).set_amount(amount)
-        self.proceed(confirm=False)
+        # Fill the field, nothing more: Enter then shows the quote, as on Borrow it
+        # opens the confirmation. One meaning for a quick key on both money screens.
+        field = self.query_one("#repay-amount", AmountInput)
+        field.set_amount(amount)
+        field.focus()
+        filled = t("money.repay.filled", amount=format_yen(amount, get_language()))
+        self._field_message(filled, error=False)
 
     def action_custom(self) -> None:
         field = self.query_one("#repay-amount", AmountInput)
@@ -386,7 +393,7 @@ class RepayScreen(AcomScreen[None]):
         if self.quote is not None and not self._quote_matches():
             await self._set_quote(None)
 
-    def proceed(self, *, confirm: bool = True) -> None:
+    def proceed(self) -> None:
         """Check the amount; show the quote, or, when it is showing, open the confirmation."""
         field = self.query_one("#repay-amount", AmountInput)
         bank = self.selected_bank
@@ -405,7 +412,7 @@ class RepayScreen(AcomScreen[None]):
         else:
             self._field_message(t("money.repay.hint"), error=False)
         self.query_one("#repay-status", Banner).clear()
-        if confirm and self.quote is not None and self._quote_matches():
+        if self.quote is not None and self._quote_matches():
             self._confirm(self.quote)
         else:
             self.fetch_quote(amount.value, bank.code)

@@ -30,6 +30,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, Tab, Tabs
 
+from acom_tui.dialogs.confirm import ConfirmDialog
 from acom_tui.formatting import format_date, format_datetime, format_rate, format_yen, to_jst
 from acom_tui.i18n import get_language, t
 from acom_tui.normalize import HYPHENS, InputError
@@ -686,7 +687,9 @@ class StatementsScreen(AcomScreen[None]):
         client = self.client
         if client is None:
             return
-        self.app.push_screen(ExportDialog(client, self.current, self.today()))
+        session = self.acom.session
+        member = session.member_number if session is not None else ""
+        self.app.push_screen(ExportDialog(client, self.current, self.today(), member))
 
     def action_delivery(self) -> None:
         client = self.client
@@ -718,13 +721,28 @@ def _as_period(value: str) -> Period:
 
 
 def _export_dir() -> Path:
+    """``~/Downloads`` when it exists, else the folder ``acom-tui`` was started in."""
     import platformdirs
 
-    from acom_tui.config import data_dir
     from acom_tui.export import default_export_dir
 
-    candidates = (platformdirs.user_downloads_path(), platformdirs.user_documents_path())
-    return default_export_dir(candidates, data_dir())
+    return default_export_dir((platformdirs.user_downloads_path(),), Path.cwd())
+
+
+def _folder_message(error: OSError, folder: Path) -> str:
+    """Which folder, and why it cannot take the file, in the person's words."""
+    from acom_tui.export import folder_problem
+
+    shown = display_path(folder)
+    problem = folder_problem(error)
+    if problem == "missing":
+        return t("statements.export.folder_missing", folder=shown)
+    if problem == "not_writable":
+        return t("statements.export.not_writable", folder=shown)
+    if problem == "disk_full":
+        return t("statements.export.disk_full", folder=shown)
+    reason = error.strerror or type(error).__name__
+    return t("statements.export.io_error", folder=shown, reason=reason)
 
 
 def display_path(path: Path) -> str:
@@ -761,7 +779,9 @@ class ExportDialog(AcomModal[None]):
             self.result = result
             self.error = error
 
-    def __init__(self, client: Client, query: StatementsQuery, today: date) -> None:
+    def __init__(
+        self, client: Client, query: StatementsQuery, today: date, member_number: str = ""
+    ) -> None:
         super().__init__()
         from acom_tui.export import export_filename
 
@@ -769,7 +789,9 @@ class ExportDialog(AcomModal[None]):
         self.export_query = query
         self.state: ExportState = "choose"
         self.default_dir = _export_dir()
-        self.filename = export_filename(query.kind, query.date_from, query.date_to, today)
+        self.filename = export_filename(
+            query.kind, member_number, query.date_from, query.date_to, today
+        )
         self.result: ExportResult | None = None
         self._last_progress: tuple[int, datetime | None] = (0, None)
 
@@ -815,28 +837,20 @@ class ExportDialog(AcomModal[None]):
     @on(Input.Submitted, "#export-path")
     @on(Button.Pressed, "#export-start")
     def _start(self) -> None:
-        from acom_tui.export import resolve_target
+        from acom_tui.export import check_folder, resolve_target
 
         if self.state != "choose":
             return
         typed = self.query_one("#export-path", Input).value
-        default_dir = self.default_dir
+        # Only the folder the file goes to matters: no other folder is created or written.
+        folder = self.default_dir
         try:
-            if default_dir == _fallback_dir():
-                # Our own data directory may not exist yet; the user's folders are not ours
-                # to create.
-                default_dir.mkdir(parents=True, exist_ok=True)
-            target = resolve_target(typed, default_dir, self.filename)
-        except FileNotFoundError as error:
-            folder = display_path(Path(str(error)))
-            self.query_one("#export-error", Banner).show(
-                t("statements.export.folder_missing", folder=folder)
-            )
-            return
+            target = resolve_target(typed, self.default_dir, self.filename)
+            folder = target.parent
+            check_folder(folder)
         except OSError as error:
-            self.query_one("#export-error", Banner).show(
-                t("statements.export.io_error", reason=error.strerror or type(error).__name__)
-            )
+            where = Path(error.filename) if error.filename else folder
+            self.query_one("#export-error", Banner).show(_folder_message(error, where))
             return
         self.state = "running"
         self.query_one("#export-choose").add_class("-hidden")
@@ -860,8 +874,10 @@ class ExportDialog(AcomModal[None]):
 
         query = self.export_query
         now = self.acom.server_clock.now()
+        opened = False
         try:
             with CsvExport(target, query.kind, get_language()) as export:
+                opened = True
                 cursor: str | None = None
                 oldest: datetime | None = None
                 while True:
@@ -886,8 +902,10 @@ class ExportDialog(AcomModal[None]):
                         break
                 result = export.finish()
         except OSError as error:
-            reason = error.strerror or type(error).__name__
-            self.post_message(self.Finished(None, t("statements.export.io_error", reason=reason)))
+            text = _folder_message(error, target.parent)
+            if opened:
+                text += "\n" + t("statements.export.partial_removed")
+            self.post_message(self.Finished(None, text))
             return
         except Exception as error:
             # The app decides whether it ends the session; the dialog says what happened.
@@ -932,7 +950,8 @@ class ExportDialog(AcomModal[None]):
             self._show_progress(*self._last_progress, 1.0)
             lines = [
                 t("statements.export.done", rows=f"{message.result.rows:,}"),
-                t("statements.export.saved_to", path=display_path(message.result.path)),
+                # The whole path: what the person types in a file manager or a shell.
+                t("statements.export.saved_to", path=str(message.result.path.absolute())),
             ]
             if message.result.renamed:
                 lines.append(t("statements.export.renamed"))
@@ -963,12 +982,6 @@ class ExportDialog(AcomModal[None]):
     @on(Button.Pressed, "#export-close")
     def _close(self) -> None:
         self.dismiss()
-
-
-def _fallback_dir() -> Path:
-    from acom_tui.config import data_dir
-
-    return data_dir()
 
 
 # --- electronic delivery (電磁交付) -----------------------------------------------------------
@@ -1046,8 +1059,23 @@ class DeliveryDialog(AcomModal["ElectronicDelivery | None"]):
 
     @on(Button.Pressed, "#delivery-toggle")
     def _toggle(self) -> None:
-        if self.delivery is not None:
-            self.save(not self.delivery.consent)
+        # Either way the member's post changes: asked first, with "keep" focused.
+        if self.delivery is None:
+            return
+        consent = not self.delivery.consent
+        which = "give" if consent else "withdraw"
+
+        def chosen(change: bool | None) -> None:
+            if change:
+                self.save(consent)
+
+        dialog = ConfirmDialog(
+            title=t(f"statements.delivery.confirm.{which}.title"),
+            lines=[t(f"statements.delivery.confirm.{which}.what")],
+            keep_label=t(f"statements.delivery.confirm.{which}.keep"),
+            change_label=t(f"statements.delivery.{which}"),
+        )
+        self.app.push_screen(dialog, chosen)
 
     @work(exclusive=True, group="delivery")
     async def save(self, consent: bool) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
-from acom_tui.staff.rules import ActionKind
+from acom_tui.staff.rules import IDENTITY_CHECKED, ActionKind
 
 if TYPE_CHECKING:
     from acom_tui.api.client import StaffClient
@@ -23,7 +23,8 @@ __all__ = ["ActionRequest", "perform"]
 class ActionRequest:
     """What the agent confirmed: the action, the reason, and the choice it needs.
 
-    ``identity_document`` is required for ``unlock``, ``reason_code`` for ``suspend``.
+    ``identity_document`` is required for the actions that give access (unlock, PIN
+    reset, card re-issue), ``reason_code`` for ``suspend``.
     """
 
     kind: ActionKind
@@ -37,14 +38,14 @@ async def perform(
 ) -> MemberSummary | OneTimePin:
     """Send ``request``: the member's new summary, or the one-time PIN of a PIN reset."""
     reason = request.reason
+    if request.kind in IDENTITY_CHECKED and request.identity_document is None:
+        raise ValueError(f"{request.kind} needs the identity document that was checked")
+    document = cast("IdentityDocument", request.identity_document)
     match request.kind:
         case "unlock":
-            if request.identity_document is None:
-                raise ValueError("unlock needs the identity document that was checked")
-            document = cast("IdentityDocument", request.identity_document)
             return await client.unlock(member_number, reason=reason, identity_document=document)
         case "pin_reset":
-            return await client.reset_pin(member_number, reason=reason)
+            return await client.reset_pin(member_number, reason=reason, identity_document=document)
         case "suspend":
             if request.reason_code is None:
                 raise ValueError("suspend needs a reason code")
@@ -55,5 +56,7 @@ async def perform(
         case "card_lost":
             return await client.mark_card_lost(member_number, reason=reason)
         case "card_reissued":
-            return await client.reissue_card(member_number, reason=reason)
+            return await client.reissue_card(
+                member_number, reason=reason, identity_document=document
+            )
     raise ValueError(f"unknown action {request.kind!r}")

@@ -12,24 +12,27 @@ import logging
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
 from acom_tui.i18n import set_language, t
 from acom_tui.screens.base import localize_bindings
+from acom_tui.screens.too_small import SizeGuard
 from acom_tui.session import LOGOUT_TIMEOUT_S, ServerClock, system_now
 from acom_tui.shell import BackendSlot, key_display
 from acom_tui.staff import errors as staff_errors
 from acom_tui.staff.screens.base import StaffModal, StaffScreen
 from acom_tui.staff.screens.login import StaffLoginScreen
 from acom_tui.staff.session import StaffBackend, StaffSession
+from acom_tui.terminal import hangup_aware
 from acom_tui.themes import DEFAULT_THEME, apply_theme
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
+    from textual.driver import Driver
 
     from acom_tui.config import Settings
 
@@ -76,6 +79,7 @@ class StaffApp(App[int], inherit_bindings=False):
         given = self._slot.backend
         self.server_clock = ServerClock(given.now if given is not None else system_now)
         self.session: StaffSession | None = None
+        self.size_guard = SizeGuard(self)
         self.idle_warning = timedelta(seconds=idle_warning_seconds)
         self._ending = False
         self._requested_theme = theme or DEFAULT_THEME
@@ -99,6 +103,17 @@ class StaffApp(App[int], inherit_bindings=False):
 
     # --- start-up ---------------------------------------------------------------------
 
+    def get_driver_class(self) -> type[Driver]:
+        return hangup_aware(super().get_driver_class())
+
+    async def on_event(self, event: events.Event) -> None:
+        # Below the size the screens need, no key may act on what cannot be seen.
+        if self.size_guard.admits(event):
+            await super().on_event(event)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.size_guard.resized(event.size)
+
     def get_default_screen(self) -> StaffLoginScreen:
         # The login screen is the default screen, not a MODES entry: Textual puts a mode's
         # screen on its stack only after registering it, and with the eager task factory it
@@ -110,6 +125,7 @@ class StaffApp(App[int], inherit_bindings=False):
         self._apply_theme(self._requested_theme)
         if self._keymap:
             self.set_keymap(self._keymap)
+        self.size_guard.start()
         self.set_interval(1.0, self.heartbeat, name="heartbeat")
         if self._slot.backend is None:
             self.call_after_refresh(self._open_backend)
@@ -207,10 +223,15 @@ class StaffApp(App[int], inherit_bindings=False):
 
     async def action_quit(self) -> None:
         """Quit; a logged-in agent is logged out first, never waiting long for it."""
+        await self.leave(0, wait=LOGOUT_TIMEOUT_S)
+
+    async def leave(self, return_code: int, *, wait: float) -> None:
+        """Log out, waiting at most ``wait`` seconds for the server, and exit (also when
+        the terminal goes away: see ``acom_tui.terminal``)."""
         session, self.session = self.session, None
         if session is not None:
-            await session.end(wait=LOGOUT_TIMEOUT_S)
-        self.exit(0)
+            await session.end(wait=wait)
+        self.exit(return_code=return_code)
 
     def action_help_quit(self) -> None:
         # Textual's own hint is English and names Ctrl+Q only.

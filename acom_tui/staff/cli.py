@@ -29,6 +29,7 @@ from rich.cells import cell_len
 from acom_tui.i18n import detect_language, set_language, t
 from acom_tui.normalize import InputError, parse_member_number
 from acom_tui.staff.rules import (
+    IDENTITY_CHECKED,
     IDENTITY_DOCUMENTS,
     MAX_REASON_LENGTH,
     SUSPENSION_REASONS,
@@ -148,7 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument(
             "--reason", required=True, help=f"why (recorded; 1-{MAX_REASON_LENGTH} characters)"
         )
-        if name == "unlock":
+        if _ACTION_COMMANDS[name] in IDENTITY_CHECKED:
             sub.add_argument(
                 "--document",
                 required=True,

@@ -10,6 +10,7 @@ from typing import Final, Literal, Protocol
 
 __all__ = [
     "ACTIONS",
+    "IDENTITY_CHECKED",
     "IDENTITY_DOCUMENTS",
     "MAX_REASON_LENGTH",
     "SUSPENSION_REASONS",
@@ -49,6 +50,8 @@ SUSPENSION_REASONS: Final = (
     "UNREPORTED_CHANGES",
 )
 MAX_REASON_LENGTH: Final = 500
+# Actions that give a person access (SPEC 2.17): the document checked is required.
+IDENTITY_CHECKED: Final[frozenset[ActionKind]] = frozenset({"unlock", "pin_reset", "card_reissued"})
 
 
 class MemberState(Protocol):

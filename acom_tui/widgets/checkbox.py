@@ -16,8 +16,13 @@ __all__ = ["PlainCheckbox"]
 class PlainCheckbox(Checkbox):
     DEFAULT_CSS = """
     PlainCheckbox { border: none; padding: 0; height: 1; background: transparent; }
-    PlainCheckbox:focus { text-style: none; }
-    PlainCheckbox:focus > .toggle--label { text-style: reverse; }
+    /* ToggleButton:focus draws a tall border, which on one line leaves no room for the
+       box and the label: the focused checkbox showed as an empty frame. As specific as
+       that rule, and defined later, so it wins. */
+    PlainCheckbox:focus { border: none; text-style: none; background-tint: $foreground 5%; }
+    /* Bold and underline: focus still shows with NO_COLOR and in the ANSI themes (a
+       component style cannot reverse: Textual's visual styles drop it). */
+    PlainCheckbox:focus > .toggle--label { text-style: bold underline; }
     """
 
     @property

@@ -8,25 +8,20 @@ it had to convert anything, or raises ``InputError`` with a catalogue key.
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Input
 
 from acom_tui.i18n import t
 from acom_tui.normalize import Normalized, parse_member_number, parse_pin
+from acom_tui.widgets.form_input import FormInput
 
 __all__ = ["MemberNumberInput", "PinInput"]
 
 
-class _DigitsInput(Input):
-    def on_mount(self) -> None:
-        # With animations off (slow SSH links, snapshots) the cursor stands still too.
-        if self.app.animation_level == "none":
-            self.cursor_blink = False
-
-
-class MemberNumberInput(_DigitsInput):
+class MemberNumberInput(FormInput):
     """8 digits printed on the loan card; separators and full-width digits are fine."""
 
-    def __init__(self, *, id: str | None = None, value: str = "") -> None:
+    def __init__(
+        self, *, id: str | None = None, value: str = "", enter_moves_on: bool = False
+    ) -> None:
         super().__init__(
             value=value,
             placeholder=t("login.member_number.placeholder"),
@@ -34,22 +29,24 @@ class MemberNumberInput(_DigitsInput):
             max_length=24,
             compact=True,
             id=id,
+            enter_moves_on=enter_moves_on,
         )
 
     def parse(self) -> Normalized[str]:
         return parse_member_number(self.value)
 
 
-class PinInput(_DigitsInput):
+class PinInput(FormInput):
     """The 4-digit PIN, masked; it never leaves this widget except to the login call."""
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, enter_moves_on: bool = False) -> None:
         super().__init__(
             placeholder=t("login.pin.placeholder"),
             password=True,
             max_length=12,
             compact=True,
             id=id,
+            enter_moves_on=enter_moves_on,
         )
 
     @property

@@ -8,22 +8,26 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path
 
 from acom_tui.api.schemas import (
+    STAFF_ID_PATTERN,
     Account,
     ClockAdvance,
     ClockFreeze,
     ClockSet,
     ClockState,
+    CreditData,
     FaultSettings,
     MaintenanceSwitch,
+    OtherLendersBalanceUpdate,
     Status,
 )
-from mock_server import faults, roster
+from mock_server import faults, money_service, roster
 from mock_server.auth import Ctx, require_admin
 from mock_server.domain.maintenance import Window
 from mock_server.errors import ApiError, responses, validation_error
 from mock_server.routes.account import member_account
 from mock_server.routes.status import status
-from mock_server.store import members
+from mock_server.store import audit, members
+from mock_server.store import staff as staff_store
 
 router = APIRouter(
     prefix="/v1/admin",
@@ -111,9 +115,69 @@ def get_member_account(
     return member_account(ctx, member_number)
 
 
+@router.post("/staff/{staff_id}/unlock", status_code=204, responses=responses(404))
+def unlock_staff(
+    staff_id: Annotated[
+        str,
+        Path(pattern=STAFF_ID_PATTERN, description="1-32 visible ASCII", examples=["S0001"]),
+    ],
+    ctx: Ctx,
+) -> None:
+    """Clear a staff ID's lock and wrong-password count (SPEC 2.17); audited as the admin.
+
+    An ID that is neither on the staff roster nor counted is 404; an unknown ID that was
+    counted can be cleared too, so the admin can undo any lock an attacker caused.
+    """
+    now = ctx.now()
+    with ctx.store.write() as conn:
+        cleared = staff_store.clear_login_failures(conn, staff_id)
+        if not cleared and not staff_store.exists(conn, staff_id):
+            raise ApiError(404, "NOT_FOUND", "No staff member has this ID.")
+        audit.add(conn, now, "admin", "admin", "staff_unlock", details={"staff_id": staff_id})
+
+
+@router.put(
+    "/members/{member_number}/other-lenders-balance",
+    response_model=CreditData,
+    responses=responses(404),
+)
+def set_other_lenders_balance(
+    member_number: Annotated[
+        str, Path(pattern=r"^[0-9]{8}$", description="8 ASCII digits", examples=["10000001"])
+    ],
+    body: OtherLendersBalanceUpdate,
+    ctx: Ctx,
+) -> CreditData:
+    """Record what the credit bureau reports (SPEC 2.10); members can only read it. Audited."""
+    now = ctx.now()
+    with ctx.store.write() as conn:
+        member = members.get(conn, member_number)
+        if member is None:
+            raise ApiError(404, "NOT_FOUND", "No member has this number.")
+        members.set_other_lenders_balance(conn, member_number, body.other_lenders_balance)
+        audit.add(
+            conn,
+            now,
+            "admin",
+            "admin",
+            "other_lenders_balance_update",
+            member_number,
+            body.reason,
+            {"before": member["other_lenders_balance"], "after": body.other_lenders_balance},
+        )
+        income = money_service.income(conn, member, now)
+    return CreditData(
+        member_number=member_number,
+        other_lenders_balance=body.other_lenders_balance,
+        annual_income=income.declared,
+        verified_annual_income=income.verified,
+        income_certificate_needed=income.certificate_needed,
+    )
+
+
 @router.post("/reset", status_code=204)
 def reset(ctx: Ctx) -> None:
-    """Back to the demo roster: accounts, sessions, counters, and no injected faults."""
+    """Back to the demo roster: accounts, sessions, counters (staff lockouts too), no faults."""
     with ctx.store.write() as conn:
         roster.seed(conn, ctx.now(), ctx.settings.scrypt)
         faults.clear(conn)

@@ -172,9 +172,12 @@ class _Receiver:
             if self.file is not None or self.temp_path is not None:
                 raise validation_error("file", "send one file per upload")
             self.filename = options.get(b"filename", b"")
-            self.directory.mkdir(parents=True, exist_ok=True)
+            # Certificates are personal data: 0700 folder, 0600 file from the first byte on.
+            self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            self.directory.chmod(0o700)  # a folder made by an older version too
             self.temp_path = self.directory / f".upload-{secrets.token_hex(8)}.part"
-            self.file = self.temp_path.open("xb")
+            fd = os.open(self.temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            self.file = os.fdopen(fd, "wb")
         elif name == "kind":
             if self.kind is not None:
                 raise validation_error("kind", "send the kind once")

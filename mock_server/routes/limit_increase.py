@@ -71,7 +71,8 @@ def apply(
                 last_overdue_on=None if loan is None else account.last_overdue_on(loan, today),
                 suspended=member["status"] == "suspended",
                 other_lenders_balance=int(member["other_lenders_balance"]),
-                annual_income=int(member["annual_income"]),
+                # A declared income counts only once a certificate for it is accepted.
+                annual_income=money_service.income(conn, member, now).verified,
                 has_valid_certificate=documents.has_valid_certificate(conn, member_number, now),
             )
         except LimitRequestError as exc:  # validated above; kept so the two can never drift

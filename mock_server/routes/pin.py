@@ -13,7 +13,7 @@ from mock_server.auth import Ctx, MemberId, bearer_token
 from mock_server.domain import lockout
 from mock_server.domain.pin_rules import weak_pin_reason
 from mock_server.errors import ApiError, responses, validation_error
-from mock_server.hashing import hash_secret, token_hash, verify_secret
+from mock_server.hashing import ScryptParams, hash_secret, token_hash, verify_secret
 from mock_server.store import audit, members, sessions
 from mock_server.store import profile as profile_store
 from mock_server.store import staff as staff_store
@@ -31,7 +31,12 @@ def require_pin_format(field: str, pin: str) -> None:
 
 
 def check_step_up(
-    conn: sqlite3.Connection, member: sqlite3.Row, pin: str, now: datetime, purpose: str
+    conn: sqlite3.Connection,
+    member: sqlite3.Row,
+    pin: str,
+    now: datetime,
+    purpose: str,
+    scrypt: ScryptParams,
 ) -> ApiError | None:
     """Verify the current PIN inside the caller's write transaction; None means correct.
 
@@ -43,7 +48,7 @@ def check_step_up(
     if member["locked"]:
         sessions.revoke_all(conn, "member", number, now, "locked")
         return _locked()
-    if verify_secret(pin, member["pin_hash"]):
+    if verify_secret(pin, member["pin_hash"], scrypt):
         members.reset_failures(conn, number)
         return None
     outcome = lockout.register_failure(member["failed_attempts"])
@@ -105,7 +110,7 @@ def change_pin(
     with ctx.store.write() as conn:
         member = members.get(conn, member_number)
         assert member is not None  # a session exists only for a member
-        error = check_step_up(conn, member, current, now, "pin_change")
+        error = check_step_up(conn, member, current, now, "pin_change", ctx.settings.scrypt)
         if error is None:
             error = _weak(new, current, member)
         if error is None:

@@ -18,6 +18,7 @@ from acom_tui.api.schemas import (
     Profile,
     ProfileUpdate,
 )
+from mock_server import money_service
 from mock_server.auth import Ctx, MemberId
 from mock_server.banks import BY_CODE
 from mock_server.errors import ApiError, responses
@@ -112,7 +113,7 @@ def money_problem(value: int) -> str | None:
 
 def update_problems(update: ProfileUpdate, fields: set[str]) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
-    for name in ("address", "employer", "annual_income", "other_lenders_balance"):
+    for name in ("address", "employer", "annual_income"):
         if name in fields and getattr(update, name) is None:
             found.append((name, "cannot be removed, only changed"))
     if update.address is not None:
@@ -128,10 +129,8 @@ def update_problems(update: ProfileUpdate, fields: set[str]) -> list[tuple[str, 
             found.append(("employer.name", problem))
         if problem := phone_problem(update.employer.phone, mobile=False):
             found.append(("employer.phone", problem))
-    for name in ("annual_income", "other_lenders_balance"):
-        value = getattr(update, name)
-        if value is not None and (problem := money_problem(value)):
-            found.append((name, problem))
+    if update.annual_income is not None and (problem := money_problem(update.annual_income)):
+        found.append(("annual_income", problem))
     return found
 
 
@@ -155,7 +154,7 @@ def _mask(account_number: str) -> str:
     return "*" * max(0, len(account_number) - 3) + account_number[-3:]
 
 
-def profile_from_row(member: sqlite3.Row) -> Profile:
+def profile_from_row(member: sqlite3.Row, income: money_service.Income) -> Profile:
     bank = BY_CODE.get(member["bank_code"])
     return Profile(
         member_number=member["member_number"],
@@ -173,7 +172,9 @@ def profile_from_row(member: sqlite3.Row) -> Profile:
         mobile_phone=member["mobile_phone"],
         email=member["email"],
         employer=Employer(name=member["employer_name"], phone=member["employer_phone"]),
-        annual_income=member["annual_income"],
+        annual_income=income.declared,
+        verified_annual_income=income.verified,
+        income_certificate_needed=income.certificate_needed,
         other_lenders_balance=member["other_lenders_balance"],
         bank_account=BankAccount(
             bank_code=member["bank_code"],
@@ -201,9 +202,8 @@ def changed_columns(
     if update.employer is not None:
         wanted["employer_name"] = update.employer.name
         wanted["employer_phone"] = update.employer.phone
-    for name in ("annual_income", "other_lenders_balance"):
-        if getattr(update, name) is not None:
-            wanted[name] = getattr(update, name)
+    if update.annual_income is not None:
+        wanted["annual_income"] = update.annual_income
     return {column: value for column, value in wanted.items() if member[column] != value}
 
 
@@ -211,8 +211,8 @@ def changed_columns(
 def get_profile(member_number: MemberId, ctx: Ctx) -> Profile:
     with ctx.store.read() as conn:
         member = members.get(conn, member_number)
-    assert member is not None  # a session exists only for a member
-    return profile_from_row(member)
+        assert member is not None  # a session exists only for a member
+        return profile_from_row(member, money_service.income(conn, member, ctx.now()))
 
 
 @router.patch(
@@ -241,12 +241,16 @@ def update_profile(body: ProfileUpdate, member_number: MemberId, ctx: Ctx) -> Pr
                 raise field_errors([(field, "at least one phone number must stay registered")])
             if pin is None:
                 raise field_errors([("current_pin", "required for this change")])
-            error = check_step_up(conn, member, pin, now, "profile_update")
+            error = check_step_up(conn, member, pin, now, "profile_update", ctx.settings.scrypt)
         if changes and error is None:
             if {"employer_name", "employer_phone"} & changes.keys():
                 changes["employer_reported_at"] = iso(now)
             if "annual_income" in changes:
                 changes["income_reported_at"] = iso(now)
+                # A declaration still waiting for its certificate is settled first: one
+                # accepted by now has made its figure the verified one.
+                verified = money_service.income(conn, member, now).verified
+                profile_store.set_verified_income(conn, member_number, verified)
             profile_store.update(conn, member_number, changes)
             audit.add(
                 conn,
@@ -259,10 +263,11 @@ def update_profile(body: ProfileUpdate, member_number: MemberId, ctx: Ctx) -> Pr
                 details={"fields": sorted(changes)},
             )
         member = members.get(conn, member_number)
+        assert member is not None
+        income = money_service.income(conn, member, now)
     if error is not None:
         raise error
-    assert member is not None
-    return profile_from_row(member)
+    return profile_from_row(member, income)
 
 
 def _keeps_a_phone(member: sqlite3.Row, changes: dict[str, object]) -> bool:

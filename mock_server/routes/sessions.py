@@ -115,9 +115,9 @@ def _attempt(
         members.add_address_failure(conn, address, now)
         return _locked()
     # Unknown numbers are checked against a dummy hash so timing does not tell them apart.
-    if member is None or not verify_secret(pin, member["pin_hash"]):
+    if member is None or not verify_secret(pin, member["pin_hash"], ctx.settings.scrypt):
         if member is None:
-            verify_secret(pin, ctx.dummy_hash)
+            verify_secret(pin, ctx.dummy_hash, ctx.settings.scrypt)
         outcome = lockout.register_failure(failed)
         if member is None:
             members.set_unknown(conn, number, outcome.failed_attempts, outcome.locked)

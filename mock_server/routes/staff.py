@@ -19,10 +19,12 @@ from fastapi import APIRouter, Path, Query, Request, Response
 
 from acom_tui.api.schemas import (
     AuditEntry,
+    CardReissueRequest,
     ErrorEnvelope,
     MemberSummary,
     OneTimePin,
     Page,
+    PinResetRequest,
     StaffLoginRequest,
     StaffLoginResult,
     StaffReason,
@@ -30,6 +32,7 @@ from acom_tui.api.schemas import (
     UnlockRequest,
 )
 from mock_server.auth import Ctx, StaffId, bearer_token
+from mock_server.domain import lockout
 from mock_server.domain.pin_rules import weak_pin_reason
 from mock_server.errors import ApiError, responses, validation_error
 from mock_server.hashing import hash_secret, new_token, token_hash, verify_secret
@@ -45,6 +48,11 @@ router = APIRouter(prefix="/v1/staff", tags=["staff"])
 ONE_TIME_PIN_LIFETIME = timedelta(hours=24)
 AUDIT_PAGE_DEFAULT = 50
 AUDIT_PAGE_MAX = 500
+# Staff passwords are guarded at least as well as PINs (SPEC 2.17): a staff session can
+# issue one-time PINs, so a guessed password is a takeover of any member.
+STAFF_MAX_FAILED_ATTEMPTS = 5
+STAFF_RATE_WINDOW = timedelta(hours=1)
+CLAIMED_ID_MAX = 32
 
 _CONFLICT: dict[int | str, dict[str, Any]] = {
     409: {
@@ -153,21 +161,96 @@ def _act(
 # --- sessions -----------------------------------------------------------------------------
 
 
+def _staff_locked() -> ApiError:
+    return ApiError(
+        423,
+        "STAFF_LOCKED",
+        f"This staff ID is locked after {STAFF_MAX_FAILED_ATTEMPTS} wrong passwords. "
+        "An administrator can unlock it.",
+    )
+
+
+def _claimed(staff_id: str) -> str:
+    """The claimed ID as audit data: printable and short, whatever the request carried."""
+    cleaned = "".join(ch if ch.isprintable() else "?" for ch in staff_id)
+    return cleaned[:CLAIMED_ID_MAX]
+
+
+def _throttled(
+    conn: sqlite3.Connection, address: str, now: datetime, limit: int
+) -> ApiError | None:
+    failures, oldest = staff_store.address_failures_since(conn, address, now - STAFF_RATE_WINDOW)
+    if failures < limit:
+        return None
+    wait = 1
+    if oldest is not None:
+        wait = max(1, int((parse(oldest) + STAFF_RATE_WINDOW - now).total_seconds()) + 1)
+    return ApiError(
+        429,
+        "RATE_LIMITED",
+        "Too many failed staff logins from this address; wait and try again.",
+        {"retry_after_s": wait},
+        headers={"Retry-After": str(wait)},
+    )
+
+
+def _refuse_login(
+    ctx: Ctx, conn: sqlite3.Connection, staff_id: str, password: str, address: str, now: datetime
+) -> ApiError | None:
+    """Check one staff login inside the caller's write transaction; None means success.
+
+    Known and unknown IDs take the same path (a dummy hash, the same counter table), so
+    status, body and lockout cannot tell them apart. A refusal is audited as anonymous:
+    the caller has not shown that it is the staff member it names.
+    """
+    failed, locked = staff_store.login_failures(conn, staff_id)
+    record = {"claimed_staff_id": _claimed(staff_id), "address": address[: CLAIMED_ID_MAX * 2]}
+    if locked:
+        staff_store.add_address_failure(conn, address, now)
+        audit.add(conn, now, "anonymous", "anonymous", "login_refused_locked", details=record)
+        return _staff_locked()
+    row = conn.execute("SELECT password_hash FROM staff WHERE staff_id = ?", (staff_id,)).fetchone()
+    stored = row["password_hash"] if row else ctx.dummy_hash
+    if verify_secret(password, stored, ctx.settings.scrypt) and row is not None:
+        staff_store.clear_login_failures(conn, staff_id)
+        return None
+    outcome = lockout.register_failure(failed, STAFF_MAX_FAILED_ATTEMPTS)
+    staff_store.set_login_failures(conn, staff_id, outcome.failed_attempts, outcome.locked, now)
+    staff_store.add_address_failure(conn, address, now)
+    details = {**record, "failed_attempts": outcome.failed_attempts, "locked": outcome.locked}
+    audit.add(conn, now, "anonymous", "anonymous", "login_failed", details=details)
+    if outcome.locked:
+        return _staff_locked()
+    return ApiError(
+        401,
+        "INVALID_CREDENTIALS",
+        "The staff ID or password is not correct.",
+        {"remaining_attempts": STAFF_MAX_FAILED_ATTEMPTS - outcome.failed_attempts},
+    )
+
+
 @router.post(
     "/sessions",
     response_model=StaffLoginResult,
     status_code=201,
-    responses=responses(401, 422, 503),
+    responses=responses(401, 422, 423, 429, 503),
 )
-def staff_login(body: StaffLoginRequest, ctx: Ctx) -> StaffLoginResult:
+def staff_login(body: StaffLoginRequest, request: Request, ctx: Ctx) -> StaffLoginResult:
+    """Log in; 5 consecutive wrong passwords lock the staff ID until an admin unlocks it.
+
+    Failed logins from one address are throttled (``RATE_LIMITED`` with ``Retry-After``).
+    """
     now = ctx.now()
     settings = ctx.settings
+    address = request.client.host if request.client else "unknown"
     with ctx.store.write() as conn:
-        row = conn.execute("SELECT * FROM staff WHERE staff_id = ?", (body.staff_id,)).fetchone()
-        stored = row["password_hash"] if row else ctx.dummy_hash
-        ok = verify_secret(body.password.get_secret_value(), stored) and row is not None
-        audit.add(conn, now, "staff", body.staff_id, "login" if ok else "login_failed")
-        if ok:
+        limit = settings.staff_failed_logins_per_address_per_hour
+        error = _throttled(conn, address, now, limit)
+        if error is None:
+            error = _refuse_login(
+                ctx, conn, body.staff_id, body.password.get_secret_value(), address, now
+            )
+        if error is None:
             token = new_token()
             sessions.create(
                 conn,
@@ -177,8 +260,10 @@ def staff_login(body: StaffLoginRequest, ctx: Ctx) -> StaffLoginResult:
                 now,
                 now + settings.absolute_timeout,
             )
-    if not ok:
-        raise ApiError(401, "INVALID_CREDENTIALS", "The staff ID or password is not correct.")
+            audit.add(conn, now, "staff", body.staff_id, "login")
+            staff_store.prune_address_failures(conn, now - STAFF_RATE_WINDOW)
+    if error is not None:
+        raise error
     return StaffLoginResult(
         token=token,
         staff_id=body.staff_id,
@@ -242,12 +327,14 @@ def unlock(
 )
 def pin_reset(
     member_number: MemberNumberPath,
-    body: StaffReason,
+    body: PinResetRequest,
     staff_id: StaffId,
     response: Response,
     ctx: Ctx,
 ) -> OneTimePin:
     """Replace a forgotten PIN with a random one-time PIN, shown in this answer only.
+
+    Gives a person access, so the identity document checked is required and recorded.
 
     Also unlocks the account and ends the member's sessions. The member must choose a PIN
     of their own at the next login; an unused one-time PIN expires after 24 hours.
@@ -265,7 +352,7 @@ def pin_reset(
                 pin, birthday=birthday, member_number=member_number, phones=phones
             )
             # Never hand back the PIN that was forgotten: "the old PIN no longer works".
-            return weak is None and not verify_secret(pin, member["pin_hash"])
+            return weak is None and not verify_secret(pin, member["pin_hash"], ctx.settings.scrypt)
 
         pin = choose_one_time_pin(acceptable)
         staff_store.issue_one_time_pin(
@@ -278,6 +365,7 @@ def pin_reset(
         )
         revoked = sessions.revoke_all(conn, "member", member_number, now, "pin_reset")
         details = {
+            "identity_document": body.identity_document,
             "expires_at": iso(expires_at),
             "sessions_revoked": revoked,
             "was_locked": bool(member["locked"]),
@@ -350,15 +438,15 @@ def card_lost(
     responses=_MEMBER_ACTION,
 )
 def card_reissued(
-    member_number: MemberNumberPath, body: StaffReason, staff_id: StaffId, ctx: Ctx
+    member_number: MemberNumberPath, body: CardReissueRequest, staff_id: StaffId, ctx: Ctx
 ) -> MemberSummary:
-    """A new card was issued: login works again."""
+    """A new card was issued: login works again (the identity document checked is recorded)."""
 
     def change(conn: sqlite3.Connection, member: sqlite3.Row, now: datetime) -> dict[str, Any]:
         if member["card_status"] != "lost":
             raise _conflict("The card is not marked lost.", card_status=member["card_status"])
         staff_store.set_card_status(conn, member_number, "active")
-        return {}
+        return {"identity_document": body.identity_document}
 
     return _act(ctx, staff_id, member_number, "card_reissued", body.reason, change)
 

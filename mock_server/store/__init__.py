@@ -5,6 +5,6 @@
 compose several of them inside one `BEGIN IMMEDIATE` transaction.
 """
 
-from mock_server.store.core import SCHEMA_VERSION, Store
+from mock_server.store.core import SCHEMA_VERSION, Store, copy_database
 
-__all__ = ["SCHEMA_VERSION", "Store"]
+__all__ = ["SCHEMA_VERSION", "Store", "copy_database"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -12,7 +14,15 @@ from mock_server.store import ddl_money, ddl_services, staff
 
 # Bump when a table changes. A mock database with another version is rebuilt from the
 # roster at start (it holds demo data only); see docs/architecture.md.
-SCHEMA_VERSION = 2
+# 3 also keys PIN and password hashes with the server's pepper (mock_server/hashing.py).
+SCHEMA_VERSION = 3
+
+# The database holds personal data and PIN hashes: only its owner may read it. SQLite gives
+# the -wal and -shm files the mode of the database file, so creating that one 0600 is enough
+# for new files; existing ones are tightened at open.
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+_COMPANIONS = ("", "-wal", "-shm", "-journal")
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -38,8 +48,9 @@ CREATE TABLE IF NOT EXISTS members (
     interest_rate         TEXT NOT NULL,
     repayment_cycle       TEXT NOT NULL,                    -- 35days | monthly
     monthly_due_day       INTEGER,
-    annual_income         INTEGER NOT NULL,
-    other_lenders_balance INTEGER NOT NULL DEFAULT 0,
+    annual_income         INTEGER NOT NULL,                 -- as last declared by the member
+    verified_annual_income INTEGER NOT NULL,                -- the contract's or a certificate's
+    other_lenders_balance INTEGER NOT NULL DEFAULT 0,       -- from the credit bureau
     has_credit_card       INTEGER NOT NULL DEFAULT 0,
     bank_code             TEXT NOT NULL,
     branch_name           TEXT NOT NULL,
@@ -91,7 +102,9 @@ CREATE TABLE IF NOT EXISTS sessions (
     last_seen_at        TEXT NOT NULL,
     absolute_expires_at TEXT NOT NULL,
     revoked_at          TEXT,
-    revoked_reason      TEXT
+    revoked_reason      TEXT,
+    -- Opened with a one-time PIN: only the PIN change until it is done (SPEC 2.17).
+    pin_change_required INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS sessions_subject ON sessions(kind, subject);
 CREATE TABLE IF NOT EXISTS login_failures (
@@ -144,8 +157,20 @@ class Store:
         ``store.fresh`` is True when the roster still has to be seeded.
         """
         store = cls(path)
+        store._private_files()
         store.fresh = store._migrate()
         return store
+
+    def _private_files(self) -> None:
+        """Create the database file 0600 (its folder 0700 when we make it); tighten old ones."""
+        path = Path(self.path)
+        if not path.parent.exists():
+            path.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE))
+        for suffix in _COMPANIONS:
+            companion = Path(f"{self.path}{suffix}")
+            if companion.exists():
+                os.chmod(companion, FILE_MODE)
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(
@@ -232,3 +257,14 @@ class Store:
                 conn.close()
             self._all.clear()
         self._local = threading.local()
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """Copy a closed database together with the pepper its PIN and password hashes were
+    made with (``<database>.pepper``): a copy without it would refuse every login."""
+    from mock_server.hashing import pepper_path
+
+    shutil.copyfile(source, target)
+    shutil.copyfile(pepper_path(source), pepper_path(target))
+    os.chmod(target, 0o600)
+    os.chmod(pepper_path(target), 0o600)

@@ -110,3 +110,22 @@ def has_valid_certificate(conn: sqlite3.Connection, member_number: str, now: dat
         ):
             return True
     return False
+
+
+def accepted_since(
+    conn: sqlite3.Connection, member_number: str, since: datetime, now: datetime
+) -> bool:
+    """A certificate uploaded at or after ``since`` has been accepted by ``now``.
+
+    How a declared income becomes verified (docs/rules-services.md): the mock's review
+    cannot read a figure off the file, so a certificate uploaded after a declaration
+    stands for the figure declared.
+    """
+    rows = conn.execute(
+        "SELECT uploaded_at, size FROM documents WHERE member_number = ? AND uploaded_at >= ?",
+        (member_number, iso(since)),
+    ).fetchall()
+    return any(
+        review_at(parse(row["uploaded_at"]), int(row["size"]), now).status == "accepted"
+        for row in rows
+    )

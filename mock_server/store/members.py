@@ -15,6 +15,14 @@ def get(conn: sqlite3.Connection, member_number: str) -> sqlite3.Row | None:
     return row
 
 
+def set_other_lenders_balance(conn: sqlite3.Connection, member_number: str, amount: int) -> None:
+    """What the credit bureau reports; never set by the member (SPEC 2.10)."""
+    conn.execute(
+        "UPDATE members SET other_lenders_balance = ? WHERE member_number = ?",
+        (amount, member_number),
+    )
+
+
 def set_failures(
     conn: sqlite3.Connection, member_number: str, failed: int, locked: bool, at: datetime
 ) -> None:

@@ -9,6 +9,7 @@ from datetime import datetime
 from mock_server.store.timefmt import iso
 
 # The columns a member may change through the API; anything else is refused before SQL.
+# Not other_lenders_balance (the credit bureau's) nor verified_annual_income (SPEC 2.10).
 EDITABLE_COLUMNS = frozenset(
     {
         "postal_code",
@@ -22,7 +23,6 @@ EDITABLE_COLUMNS = frozenset(
         "employer_name",
         "employer_phone",
         "annual_income",
-        "other_lenders_balance",
         "employer_reported_at",
         "income_reported_at",
     }
@@ -41,6 +41,14 @@ def update(conn: sqlite3.Connection, member_number: str, values: Mapping[str, ob
     conn.execute(
         f"UPDATE members SET {assignments} WHERE member_number = ?",  # noqa: S608 - whitelisted
         [*(values[column] for column in columns), member_number],
+    )
+
+
+def set_verified_income(conn: sqlite3.Connection, member_number: str, income: int) -> None:
+    """The income the credit rules use, once a certificate (or the contract) showed it."""
+    conn.execute(
+        "UPDATE members SET verified_annual_income = ? WHERE member_number = ?",
+        (income, member_number),
     )
 
 

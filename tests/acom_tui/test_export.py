@@ -136,23 +136,33 @@ def test_headers_follow_the_language_asked_for_not_the_ui() -> None:
 # --- names and places ------------------------------------------------------------------------
 
 
-def test_file_names_say_kind_and_period() -> None:
+def test_file_names_say_kind_member_and_period() -> None:
     today = date(2026, 12, 2)
-    assert export_filename("loan", date(2026, 9, 2), today, today) == (
-        "acom-loan-20260902-20261202.csv"
+    assert export_filename("loan", "10000001", date(2026, 6, 1), date(2026, 12, 1), today) == (
+        "acom-loan-10000001-2026-06-01_2026-12-01.csv"
     )
-    assert export_filename("card", None, None, today) == "acom-card-all-20261202.csv"
-    assert export_filename("repayment", None, date(2025, 1, 31), today) == (
-        "acom-repayment-until-20250131.csv"
+    # No end: up to today. No start: "all" (from the first statement).
+    assert export_filename("loan", "10000001", date(2026, 9, 2), None, today) == (
+        "acom-loan-10000001-2026-09-02_2026-12-02.csv"
+    )
+    assert export_filename("card", "10000010", None, None, today) == (
+        "acom-card-10000010-all_2026-12-02.csv"
+    )
+    assert export_filename("repayment", "10000010", None, date(2025, 1, 31), today) == (
+        "acom-repayment-10000010-all_2025-01-31.csv"
+    )
+    # Two members' files in one folder never share a name.
+    assert export_filename("card", "10000001", None, None, today) != export_filename(
+        "card", "10000010", None, None, today
     )
 
 
 def test_default_dir_is_the_first_existing_candidate(tmp_path: Path) -> None:
-    documents = tmp_path / "Documents"
-    fallback = tmp_path / "data"
-    assert default_export_dir([tmp_path / "Downloads", documents], fallback) == fallback
-    documents.mkdir()
-    assert default_export_dir([tmp_path / "Downloads", None, documents], fallback) == documents
+    downloads = tmp_path / "Downloads"
+    cwd = tmp_path / "work"
+    assert default_export_dir([downloads], cwd) == cwd
+    downloads.mkdir()
+    assert default_export_dir([None, downloads], cwd) == downloads
 
 
 def test_typed_paths(tmp_path: Path) -> None:
@@ -164,8 +174,9 @@ def test_typed_paths(tmp_path: Path) -> None:
     assert resolve_target(str(folder), tmp_path, name) == folder / name
     assert resolve_target(str(folder / "mine"), tmp_path, name) == folder / "mine.csv"
     assert resolve_target("out/mine.txt", tmp_path, name) == folder / "mine.txt"
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(FileNotFoundError) as missing:
         resolve_target(str(tmp_path / "missing" / "x.csv"), tmp_path, name)
+    assert missing.value.filename == str(tmp_path / "missing")
 
 
 def test_typed_path_with_tilde(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -172,7 +172,7 @@ def test_unlock_then_the_member_logs_in(server: str) -> None:
 
 def test_pin_reset_prints_the_one_time_pin_once(server: str) -> None:
     run = staff(
-        *("pin-reset", "10000002", "--reason", "forgot the PIN"),
+        *("pin-reset", "10000002", "--reason", "forgot the PIN", "--document", "passport"),
         *("--server", server, "--staff-id", "S0001", "--json"),
     )
     assert run.code == 0, run.err
@@ -192,7 +192,31 @@ def test_pin_reset_prints_the_one_time_pin_once(server: str) -> None:
     )
     assert audit.code == 0
     assert audit.json()["items"][0]["action"] == "pin_reset"
+    assert audit.json()["items"][0]["details"]["identity_document"] == "passport"
     assert pin not in audit.out
+
+
+@pytest.mark.parametrize("command", [("pin-reset", "10000002"), ("card-reissued", "10000005")])
+def test_access_giving_commands_need_the_document(
+    command: tuple[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # argparse refuses these before anything connects (and prints to the real stderr).
+    run = staff(*command, "--reason", "r", "--demo", "--staff-id", "S0001")
+    assert run.code == 2
+    assert "required: --document" in capsys.readouterr().err
+    wrong = staff(*command, "--reason", "r", "--document", "library_card", "--demo")
+    assert wrong.code == 2
+    assert "argument --document: invalid choice" in capsys.readouterr().err
+
+
+def test_a_locked_staff_id_says_to_ask_an_administrator(server: str) -> None:
+    common = ("--server", server, "--staff-id", "S0404")
+    runs = [staff("lookup", "10000001", *common, password="guess", lang="ja") for _ in range(5)]
+    assert [r.code for r in runs] == [1] * 5
+    assert runs[0].err.startswith("スタッフIDまたはパスワードが正しくありません。あと4回")
+    assert "管理者にロックの解除を依頼してください" in runs[4].err
+    right = staff("lookup", "10000001", *common, "--json", password=PASSWORD)
+    assert right.json()["error"]["code"] == "STAFF_LOCKED"
 
 
 def test_suspend_reinstate_and_the_card(server: str) -> None:
@@ -205,7 +229,9 @@ def test_suspend_reinstate_and_the_card(server: str) -> None:
     lost = staff("card-lost", "10000006", "--reason", "stolen", *common)
     assert lost.json()["member"]["card_status"] == "lost"
     assert member_login(server, "10000006", "4829").json()["error"]["code"] == "CARD_LOST"
-    reissued = staff("card-reissued", "10000006", "--reason", "new card", *common)
+    reissued = staff(
+        "card-reissued", "10000006", "--reason", "new card", "--document", "passport", *common
+    )
     assert reissued.json()["member"]["card_status"] == "active"
     assert member_login(server, "10000006", "4829").status_code == 201
 
@@ -238,7 +264,10 @@ def test_audit_pages_in_plain_text(server: str) -> None:
 def test_a_wrong_password_from_the_environment_is_refused(server: str) -> None:
     run = staff("lookup", "10000001", "--server", server, "--staff-id", "S0001", password="nope")
     assert run.code == 1
-    assert run.err == "The staff ID or password is not correct.\n"
+    assert run.err == (
+        "The staff ID or password is not correct. "
+        "Wrong passwords left before this staff ID is locked: 4.\n"
+    )
     assert run.out == ""
 
 

@@ -182,3 +182,25 @@ def test_every_reference_resolves(document: dict[str, Any]) -> None:
     schemas = document["components"]["schemas"]
     unresolved = [ref for ref in refs if ref.rsplit("/", 1)[-1] not in schemas]
     assert refs and unresolved == []
+
+
+def test_idempotency_key_is_required_where_the_server_requires_it(
+    document: dict[str, Any],
+) -> None:
+    for path in ("/v1/me/borrowings", "/v1/me/repayments"):
+        parameters = document["paths"][path]["post"]["parameters"]
+        (key,) = [p for p in parameters if p["name"] == "Idempotency-Key"]
+        assert key["in"] == "header"
+        assert key["required"] is True
+        assert key["schema"]["type"] == "string"
+        assert "anyOf" not in key["schema"]
+    quote = document["paths"]["/v1/me/repayments/quote"]["post"]
+    assert all(p["name"] != "Idempotency-Key" for p in quote.get("parameters", []))
+
+
+def test_front_door_and_body_guard_answers_are_documented(document: dict[str, Any]) -> None:
+    missing = []
+    for method, path, operation in operations(document):
+        needed = {"421"} | ({"413", "415", "422"} if method != "GET" else set())
+        missing += [f"{method} {path} {s}" for s in sorted(needed - set(operation["responses"]))]
+    assert missing == []

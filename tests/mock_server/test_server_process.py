@@ -160,3 +160,97 @@ def test_two_workers_share_the_database(two_workers: Server) -> None:
             response = client.get("/v1/me/account")
             assert response.json()["error"]["code"] == "INJECTED_FAULT"
     stop_cleanly(two_workers)
+
+
+# --- issue 12: forwarded headers, Host, private files, body limits -----------------------------
+
+
+def _wrong_logins(client: httpx.Client, count: int, forwarded: bool) -> list[int]:
+    statuses = []
+    for i in range(count):
+        headers = {"X-Forwarded-For": f"203.0.113.{i % 250 + 1}"} if forwarded else {}
+        body = {"member_number": f"2{i:07d}", "pin": "1111"}
+        statuses.append(client.post("/v1/sessions", json=body, headers=headers).status_code)
+    return statuses
+
+
+def test_forwarded_for_is_ignored_by_default(server: Server) -> None:
+    with httpx.Client(base_url=server.base_url, timeout=30.0) as client:
+        assert set(_wrong_logins(client, 100, forwarded=False)) == {401}
+        # Rotating the header buys nothing: the TCP peer is the one counted.
+        rotated = _wrong_logins(client, 20, forwarded=True)
+    assert rotated == [429] * 20
+    stop_cleanly(server)
+
+
+def test_forwarded_for_is_trusted_only_when_told(tmp_path: Path) -> None:
+    for trusting in start(tmp_path, "--forwarded-allow-ips", "127.0.0.1"):
+        with httpx.Client(base_url=trusting.base_url, timeout=30.0) as client:
+            _wrong_logins(client, 100, forwarded=False)
+            assert _wrong_logins(client, 1, forwarded=False) == [429]
+            # Behind a proxy at 127.0.0.1, the address it names is the client.
+            assert _wrong_logins(client, 1, forwarded=True) != [429]
+        stop_cleanly(trusting)
+
+
+def test_a_foreign_host_is_refused_on_loopback(server: Server) -> None:
+    with httpx.Client(base_url=server.base_url, timeout=10.0) as client:
+        rebound = client.get("/v1/status", headers={"Host": "attacker.example:8080"})
+        assert rebound.status_code == 421
+        assert rebound.json()["error"]["code"] == "MISDIRECTED_REQUEST"
+        assert rebound.json()["error"]["details"]["host"] == "attacker.example:8080"
+        port = server.base_url.rsplit(":", 1)[1]
+        for host in (f"localhost:{port}", f"127.0.0.1:{port}", f"[::1]:{port}"):
+            assert client.get("/v1/status", headers={"Host": host}).status_code == 200
+        answer = client.get("/v1/banks")
+        assert answer.headers["cache-control"] == "no-store"
+    stop_cleanly(server)
+
+
+def test_a_huge_content_length_is_refused_before_the_body(server: Server) -> None:
+    host, port = server.base_url.removeprefix("http://").rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=10.0) as sock:
+        sock.sendall(
+            b"POST /v1/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 104857600\r\n\r\n{"
+        )
+        received = b""
+        while chunk := sock.recv(65536):  # the server closes: no more of the 100 MiB is read
+            received += chunk
+        answer = received.decode("latin-1")
+    assert answer.startswith("HTTP/1.1 413"), answer
+    assert '"code":"PAYLOAD_TOO_LARGE"' in answer
+    stop_cleanly(server)
+
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_private_files_are_the_owners_alone(tmp_path: Path) -> None:
+    db = tmp_path / "mock.sqlite3"
+    db.touch(mode=0o644)
+    db.chmod(0o644)  # as an older version left it
+    for running in start(tmp_path):
+        with httpx.Client(base_url=running.base_url, timeout=10.0) as client:
+            headers = login(client)
+            pdf = b"%PDF-1.4\n" + b"0" * 2048 + b"\n%%EOF\n"
+            upload = client.post(
+                "/v1/me/documents",
+                headers=headers,
+                data={"kind": "pay_slip"},
+                files={"file": ("slip.pdf", pdf, "application/pdf")},
+            )
+            assert upload.status_code == 201, upload.text
+            wal = Path(f"{db}-wal")
+            shm = Path(f"{db}-shm")
+            pepper = Path(f"{db}.pepper")
+            assert {p.name: _mode(p) for p in (db, wal, shm, pepper)} == {
+                p.name: 0o600 for p in (db, wal, shm, pepper)
+            }
+            files = tmp_path / "files"
+            assert _mode(files) == 0o700
+            stored = [p for p in files.iterdir() if p.is_file()]
+            assert stored and {_mode(p) for p in stored} == {0o600}
+            assert len(pepper.read_bytes()) == 32
+        stop_cleanly(running)

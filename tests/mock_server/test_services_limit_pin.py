@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from mock_server.clock import Clock
-from mock_server.hashing import verify_secret
+from mock_server.hashing import SCHEME, ScryptParams, pepper_for, verify_secret
 from mock_server.store import Store
 from tests.mock_server.test_services_documents import png
 
@@ -214,7 +214,7 @@ async def test_weak_pins_are_refused_with_the_reason(
     assert new not in response.text
     with store.read() as conn:
         row = conn.execute("SELECT pin_hash FROM members WHERE member_number='10000001'").fetchone()
-    assert verify_secret(PIN, row["pin_hash"])
+    assert verify_secret(PIN, row["pin_hash"], ScryptParams(pepper=pepper_for(store.path)))
 
 
 async def test_a_good_pin_replaces_the_old_one(http: httpx.AsyncClient, store: Store) -> None:
@@ -234,7 +234,7 @@ async def test_a_good_pin_replaces_the_old_one(http: httpx.AsyncClient, store: S
     with store.read() as conn:
         row = conn.execute("SELECT pin_hash FROM members WHERE member_number='10000001'").fetchone()
         audited = conn.execute("SELECT details FROM audit WHERE action = 'pin_change'").fetchone()
-    assert row["pin_hash"].startswith("scrypt$1024$8$1$")  # the test's scrypt parameters
+    assert row["pin_hash"].startswith(f"{SCHEME}$1024$8$1$")  # the test's scrypt parameters
     assert NEW_PIN not in row["pin_hash"]
     assert json.loads(audited["details"]) == {"other_sessions_ended": 1}
 

@@ -11,7 +11,7 @@ import pytest
 
 from mock_server.clock import Clock
 from mock_server.domain.pin_rules import weak_pin_reason
-from mock_server.hashing import verify_secret
+from mock_server.hashing import SCHEME, ScryptParams, pepper_for, verify_secret
 from mock_server.money_service import account_status
 from mock_server.routes.staff import (
     choose_one_time_pin,
@@ -159,7 +159,9 @@ async def test_card_lost_blocks_login_and_ends_sessions_until_reissued(
     assert again.status_code == 409
 
     reissued = await http.post(
-        "/v1/staff/members/10000001/card-reissued", json={"reason": "新カード発行"}, headers=staff
+        "/v1/staff/members/10000001/card-reissued",
+        json={"reason": "新カード発行", "identity_document": "passport"},
+        headers=staff,
     )
     assert reissued.status_code == 200
     assert reissued.json()["status"] == "active"
@@ -169,13 +171,16 @@ async def test_card_lost_blocks_login_and_ends_sessions_until_reissued(
     assert [r["action"] for r in rows] == ["card_lost", "card_reissued"]
     assert rows[0]["details"] == {"sessions_revoked": 1}
     assert rows[1]["reason"] == "新カード発行"
+    assert rows[1]["details"] == {"identity_document": "passport"}
 
 
 async def test_reissue_of_a_card_that_is_not_lost_is_a_conflict(
     http: httpx.AsyncClient, staff: dict[str, str], store: Store
 ) -> None:
     response = await http.post(
-        "/v1/staff/members/10000001/card-reissued", json={"reason": "誤操作"}, headers=staff
+        "/v1/staff/members/10000001/card-reissued",
+        json={"reason": "誤操作", "identity_document": "passport"},
+        headers=staff,
     )
     assert response.status_code == 409
     assert error(response)["details"] == {"card_status": "active"}
@@ -271,7 +276,9 @@ async def test_pin_reset_gives_a_one_time_pin_and_the_old_pin_stops_working(
 ) -> None:
     member = await member_headers(http, "10000002")
     response = await http.post(
-        "/v1/staff/members/10000002/pin-reset", json={"reason": "暗証番号失念"}, headers=staff
+        "/v1/staff/members/10000002/pin-reset",
+        json={"reason": "暗証番号失念", "identity_document": "my_number_card"},
+        headers=staff,
     )
     assert response.status_code == 200, response.text
     assert response.headers["cache-control"] == "no-store"
@@ -292,9 +299,9 @@ async def test_pin_reset_gives_a_one_time_pin_and_the_old_pin_stops_working(
         is None
     )
     # Stored only as a slow hash.
-    assert row["pin_hash"].startswith("scrypt$")
+    assert row["pin_hash"].startswith(f"{SCHEME}$")
     assert pin not in row["pin_hash"]
-    assert verify_secret(pin, row["pin_hash"])
+    assert verify_secret(pin, row["pin_hash"], ScryptParams(pepper=pepper_for(store.path)))
 
     ended = await http.get("/v1/me/account", headers=member)
     assert error(ended)["details"] == {"reason": "pin_reset"}
@@ -309,6 +316,7 @@ async def test_pin_reset_gives_a_one_time_pin_and_the_old_pin_stops_working(
     assert audit_row["action"] == "pin_reset"
     assert audit_row["reason"] == "暗証番号失念"
     assert audit_row["details"] == {
+        "identity_document": "my_number_card",
         "expires_at": "2026-12-03T10:00:00+09:00",
         "sessions_revoked": 1,
         "was_locked": False,
@@ -319,7 +327,9 @@ async def test_pin_reset_unlocks_and_is_one_time(
     http: httpx.AsyncClient, staff: dict[str, str], store: Store
 ) -> None:
     response = await http.post(
-        "/v1/staff/members/10000003/pin-reset", json={"reason": "ロック解除と再設定"}, headers=staff
+        "/v1/staff/members/10000003/pin-reset",
+        json={"reason": "ロック解除と再設定", "identity_document": "passport"},
+        headers=staff,
     )
     assert response.status_code == 200
     pin = response.json()["one_time_pin"]
@@ -340,7 +350,9 @@ async def test_login_with_one_time_pin_requires_a_change_and_expires(
     http: httpx.AsyncClient, staff: dict[str, str], clock: Clock
 ) -> None:
     response = await http.post(
-        "/v1/staff/members/10000003/pin-reset", json={"reason": "再設定"}, headers=staff
+        "/v1/staff/members/10000003/pin-reset",
+        json={"reason": "再設定", "identity_document": "residence_card"},
+        headers=staff,
     )
     pin = response.json()["one_time_pin"]
     first = await login(http, "10000003", pin)
@@ -412,7 +424,11 @@ async def test_lookup_is_audited(
             "/v1/staff/members/19999999/unlock",
             {"reason": "r", "identity_document": "passport"},
         ),
-        ("POST", "/v1/staff/members/19999999/pin-reset", {"reason": "r"}),
+        (
+            "POST",
+            "/v1/staff/members/19999999/pin-reset",
+            {"reason": "r", "identity_document": "passport"},
+        ),
         (
             "POST",
             "/v1/staff/members/19999999/suspend",
@@ -420,7 +436,11 @@ async def test_lookup_is_audited(
         ),
         ("POST", "/v1/staff/members/19999999/reinstate", {"reason": "r"}),
         ("POST", "/v1/staff/members/19999999/card-lost", {"reason": "r"}),
-        ("POST", "/v1/staff/members/19999999/card-reissued", {"reason": "r"}),
+        (
+            "POST",
+            "/v1/staff/members/19999999/card-reissued",
+            {"reason": "r", "identity_document": "passport"},
+        ),
     ],
 )
 async def test_unknown_member_is_not_found_and_not_audited(

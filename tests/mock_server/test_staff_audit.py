@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import httpx
 import pytest
 
 from mock_server.clock import Clock
-from mock_server.hashing import hash_secret
+from mock_server.hashing import hash_secret, pepper_for
 from mock_server.store import Store
 from tests.conftest import TEST_SCRYPT
 
@@ -32,7 +33,7 @@ async def two_staff(http: httpx.AsyncClient, store: Store, clock: Clock) -> list
     with store.write() as conn:
         conn.execute(
             "INSERT INTO staff(staff_id, name, password_hash) VALUES('S0002', '第二 担当', ?)",
-            (hash_secret("second-pass", TEST_SCRYPT),),
+            (hash_secret("second-pass", replace(TEST_SCRYPT, pepper=pepper_for(store.path))),),
         )
     first = await staff_login(http, "S0001", "staff-demo-pass")
     second = await staff_login(http, "S0002", "second-pass")

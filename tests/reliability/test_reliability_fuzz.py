@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import shutil
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -33,7 +32,7 @@ from mock_server.app import create_app
 from mock_server.clock import Clock
 from mock_server.hashing import token_hash
 from mock_server.settings import ServerSettings
-from mock_server.store import Store, sessions
+from mock_server.store import Store, copy_database, sessions
 from tests.conftest import ADMIN_TOKEN, FIXED_NOW, TEST_SCRYPT
 
 # Reasons of a VALIDATION_ERROR that a JSON Schema cannot express, so a schema-valid
@@ -115,7 +114,7 @@ class Target:
 
     def __init__(self, template: Path, base: Path) -> None:
         base.mkdir(parents=True, exist_ok=True)
-        shutil.copy(template, base / "mock.sqlite3")
+        copy_database(template, base / "mock.sqlite3")
         self.store = Store.open(base / "mock.sqlite3")
         settings = ServerSettings(
             admin_token=ADMIN_TOKEN, scrypt=TEST_SCRYPT, data_dir=base / "files"

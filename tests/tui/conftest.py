@@ -7,7 +7,6 @@ template database; each test gets its own copy, so tests never see each other's 
 from __future__ import annotations
 
 import asyncio
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from tui_support import FIXED_NOW
 
 from acom_tui import i18n
 from acom_tui.api.demo import Demo, open_demo
+from mock_server.store import copy_database
 
 
 @pytest.fixture(autouse=True)
@@ -45,7 +45,7 @@ def make_demo(tmp_path: Path, template_database: Path) -> Callable[[], Demo]:
         target = tmp_path / f"demo-{len(list(tmp_path.glob('demo-*')))}"
         target.mkdir()
         database = target / "demo.sqlite3"
-        shutil.copy(template_database, database)
+        copy_database(template_database, database)
         return open_demo(database, now=FIXED_NOW, frozen=True)
 
     return make

@@ -86,6 +86,8 @@ async def staff_pin_reset(demo: Demo, member_number: str) -> str:
     """What the support desk does for a forgotten PIN: a one-time PIN (SPEC 2.17)."""
     staff = StaffClient(DEMO_BASE_URL, transport=demo.transport, retry=NO_RETRY)
     await staff.login(STAFF_ID, STAFF_PASSWORD)
-    issued = await staff.reset_pin(member_number, reason="forgot PIN, identity checked at store")
+    issued = await staff.reset_pin(
+        member_number, reason="forgot PIN, identity checked at store", identity_document="passport"
+    )
     await staff.logout()
     return issued.one_time_pin.get_secret_value()

@@ -435,8 +435,15 @@ async def test_amounts_are_read_and_refused_before_any_request(
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen
-        # F6 asks for everything available, in whole thousands.
+        # F6 fills in everything available, in whole thousands; only Enter goes on to the
+        # confirmation (a quick key never opens it: one behaviour with Repay).
         await pilot.press("f6")
+        await settle(pilot)
+        assert app.screen is screen
+        assert field.value == "380000"
+        assert field.has_focus
+        assert message.text == "380,000円を入力しました。Enterで確認画面に進みます。"
+        await pilot.press("enter")
         await settle(pilot)
         assert figures(pilot, "confirm-figures")["お借入れ金額"] == "380,000円"
     assert transport.money_posts("/v1/me/borrowings") == []

@@ -16,6 +16,7 @@ from tui_support import PIN, fill_login, make_app, recorded_backend, running, se
 
 from acom_tui.api.client import Client
 from acom_tui.api.demo import Demo
+from acom_tui.dialogs.confirm import ConfirmDialog
 from acom_tui.screens.dashboard import DashboardScreen
 from acom_tui.screens.notices import NoticesScreen, NoticeViewScreen
 from acom_tui.screens.notification_settings import NotificationSettingsScreen
@@ -168,6 +169,15 @@ async def test_settings_are_saved_on_the_server(make_demo: Callable[[], Demo]) -
         await pilot.press("space")
         await pilot.press("f8")
         await settle(pilot)
+        question = app.screen
+        assert isinstance(question, ConfirmDialog)
+        assert [line.text for line in question.query(Prose)] == [
+            "保存すると、次のメールはお送りしなくなります。",
+            "- キャンペーン情報（広告メール）",
+        ]
+        await pilot.press("tab", "enter")  # "停止して保存する"
+        await settle(pilot)
+        assert app.screen is screen
         api = await member_client(demo)
         saved = await api.notification_settings()
         assert saved.campaigns is False
@@ -183,6 +193,58 @@ async def test_settings_are_saved_on_the_server(make_demo: Callable[[], Demo]) -
         await settle(pilot)
         assert screen.query_one("#settings-status", Banner).text == "変更はありません。"
         await api.aclose()
+
+
+async def test_turning_mail_off_asks_first_and_enter_keeps_it(
+    make_demo: Callable[[], Demo],
+) -> None:
+    demo = make_demo()
+    backend, transport = recorded_backend(demo)
+    app = make_app(backend, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settings(pilot)
+        for name in ("due_reminders", "card_renewal"):
+            screen.query_one(f"#toggle-{name}", PlainCheckbox).value = False
+        sent = len(transport.requests)
+        await pilot.press("f8")
+        await settle(pilot)
+        question = app.screen
+        assert isinstance(question, ConfirmDialog)
+        assert question.focused is not None and question.focused.id == "confirm-keep"
+        assert [line.text for line in question.query(Prose)] == [
+            "After saving, these e-mails will no longer be sent to you:",
+            "- Payment reminders (3 days before and on the due date)",
+            "- Card renewal",
+            "Without payment reminders you get no e-mail before a due date. "
+            "Please take care not to miss a payment.",
+        ]
+        await pilot.press("enter")  # Enter alone: the safe choice
+        await settle(pilot)
+        assert app.screen is screen
+        status = screen.query_one("#settings-status", Banner)
+        assert (status.variant, status.text) == ("info", "Nothing was saved.")
+        await pilot.press("f8")
+        await settle(pilot)
+        await pilot.press("escape")  # Escape keeps it too
+        await settle(pilot)
+        assert app.screen is screen
+        assert len(transport.requests) == sent
+        # Chosen on purpose, it is saved; turning mail back on needs no question.
+        await pilot.press("f8")
+        await settle(pilot)
+        await pilot.press("tab", "enter")
+        await settle(pilot)
+        assert status.text == "Settings saved."
+        screen.query_one("#toggle-card_renewal", PlainCheckbox).value = True
+        await pilot.press("f8")
+        await settle(pilot)
+        assert app.screen is screen
+        assert status.text == "Settings saved."
+    api = await member_client(demo)
+    saved = await api.notification_settings()
+    assert (saved.due_reminders, saved.card_renewal, saved.campaigns) == (False, True, True)
+    await api.aclose()
+    await demo.aclose()
 
 
 async def test_a_bad_address_is_refused_before_any_request(
@@ -251,6 +313,9 @@ async def test_a_wrong_pin_changes_nothing(make_demo: Callable[[], Demo]) -> Non
         screen.query_one("#settings-email", Input).value = "taro@example.jp"
         screen.query_one("#toggle-campaigns", PlainCheckbox).value = False
         await pilot.press("f8")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("tab", "enter")  # stop the campaigns; the new address asks the PIN
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, StepUpPrompt)

@@ -127,7 +127,10 @@ async def test_overdue_member_repays_the_minimum_as_quoted(make_demo: Callable[[
         overdue = screen.query_one("#repay-overdue", Banner).text
         assert overdue.startswith("お支払いが5日遅れています（遅延損害金547円）")
 
-        await pilot.press("f3")  # the minimum, quoted at once
+        await pilot.press("f3")  # the minimum, in the field; Enter shows how it is applied
+        await settle(pilot)
+        assert screen.query_one("#repay-quote").has_class("-hidden")
+        await pilot.press("enter")
         await settle(pilot)
         quote = await observer.quote_repayment(9_000, RAKUTEN)
         assert quote.late_interest == 547 and quote.late_interest > 0
@@ -258,7 +261,7 @@ async def test_double_enter_on_the_confirmation_repays_once(
     app = make_app(backend, lang="ja")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_repay(pilot, "10000001")
-        await pilot.press("f3")
+        await pilot.press("f3", "enter")
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
@@ -282,7 +285,7 @@ async def test_double_enter_on_the_confirmation_repays_once(
 def _quoted(member_number: str, *, receipt: bool = False) -> Any:
     async def run(pilot: Pilot[Any]) -> None:
         await open_repay(pilot, member_number)
-        await pilot.press("f3")
+        await pilot.press("f3", "enter")
         await settle(pilot)
         if receipt:
             await pilot.press("enter")

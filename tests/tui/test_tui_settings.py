@@ -556,6 +556,8 @@ async def test_remembered_number_is_shown_and_forgotten(
         )
         await pilot.press("f6")
         await settle(pilot)
+        await pilot.press("tab", "enter")  # the question keeps the number unless told
+        await settle(pilot)
         assert screen.status_text == "記憶していた会員番号を消去しました。"
         assert remembered.text == t("settings.prefs.not_remembered")
         assert memory_keyring.store == {}

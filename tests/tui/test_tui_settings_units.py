@@ -54,6 +54,7 @@ def profile(**changes: object) -> Profile:
         email="member01@example.jp",
         employer=Employer(name="株式会社デモ商事", phone="03-0000-0000"),
         annual_income=4_800_000,
+        verified_annual_income=4_800_000,
         other_lenders_balance=0,
         bank_account=BankAccount(
             bank_code="0036",
@@ -94,8 +95,8 @@ def test_prefecture_is_one_of_the_47_and_a_unique_start_is_completed() -> None:
         ("mobile_phone", "+81 90-1234-5678", "09012345678"),
         ("email", "Taro@Example.JP", "Taro@example.jp"),
         ("annual_income", "480万", 4_800_000),
-        ("other_lenders_balance", "0", 0),
-        ("other_lenders_balance", "０円", 0),
+        ("annual_income", "0", 0),
+        ("annual_income", "０円", 0),
     ],
 )
 def test_fields_are_normalised(name: str, text: str, value: object) -> None:

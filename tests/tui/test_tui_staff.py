@@ -249,6 +249,12 @@ async def test_pin_reset_shows_the_pin_once_and_it_logs_in(
         await look_up(pilot, "10000003")
         await pilot.press("f4")
         await settle(pilot)
+        action = app.screen
+        assert isinstance(action, ActionDialog) and action.kind == "pin_reset"
+        # No PIN without an identity check: the document list has the focus first.
+        assert action.query_one("#action-choice", OptionList).has_focus
+        await pilot.press("down", "enter")  # the health insurance card
+        assert action.choice == "health_insurance_card"
         await type_text(pilot, "forgot")
         await pilot.press("enter")
         await settle(pilot)
@@ -277,6 +283,7 @@ async def test_pin_reset_shows_the_pin_once_and_it_logs_in(
     await member.aclose()
     entry = next(e for e in await audit_of(demo, "10000003") if e.action == "pin_reset")
     assert pin not in repr(entry.model_dump())
+    assert entry.details["identity_document"] == "health_insurance_card"
     await demo.aclose()
 
 
@@ -379,9 +386,40 @@ async def test_wrong_password_is_a_line_and_the_field_is_emptied(
         await staff_login(pilot, password="not-the-password")
         screen = app.screen
         assert isinstance(screen, StaffLoginScreen)
-        assert screen.status_text == "The staff ID or password is not correct."
+        assert screen.status_text == (
+            "The staff ID or password is not correct. "
+            "Wrong passwords left before this staff ID is locked: 4."
+        )
         assert screen.query_one("#staff-password", PasswordInput).value == ""
         assert app.session is None
+    await demo.aclose()
+
+
+@pytest.mark.parametrize(
+    ("lang", "advice"),
+    [
+        ("en", "Ask an administrator to unlock it."),
+        ("ja", "管理者にロックの解除を依頼してください。"),
+    ],
+)
+async def test_a_locked_staff_id_says_to_ask_an_administrator(
+    make_demo: Callable[[], Demo], lang: str, advice: str
+) -> None:
+    demo = make_demo()
+    backend, _transport = staff_backend(demo)
+    app = make_staff_app(backend, lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(5):
+            await staff_login(pilot, password="not-the-password")
+        screen = app.screen
+        assert isinstance(screen, StaffLoginScreen)
+        assert screen.status_text.endswith(advice)
+        await staff_login(pilot)  # the right password, refused until unlocked
+        assert screen.status_text.endswith(advice)
+        assert app.session is None
+    # The server holds the lock, whatever the console shows.
+    with pytest.raises(errors.StaffLocked):
+        await StaffClient(DEMO_BASE_URL, transport=demo.transport).login("S0001", STAFF_PASSWORD)
     await demo.aclose()
 
 
@@ -452,6 +490,7 @@ async def test_a_pin_dialog_open_at_the_idle_logout_is_emptied(
         await look_up(pilot, "10000002")
         await pilot.press("f4")
         await settle(pilot)
+        await pilot.press("enter")  # a document chosen
         await type_text(pilot, "forgot")
         await pilot.press("enter")
         await settle(pilot)

@@ -12,6 +12,7 @@ from acom_tui.formatting import JST
 from acom_tui.i18n import set_language
 from acom_tui.staff import errors as staff_errors
 from acom_tui.staff.rules import (
+    IDENTITY_CHECKED,
     IDENTITY_DOCUMENTS,
     SUSPENSION_REASONS,
     ReasonError,
@@ -200,3 +201,54 @@ def test_which_errors_end_the_staff_session() -> None:
     )
     assert not staff_errors.ends_session(errors.Conflict("x", code="CONFLICT"))
     assert not staff_errors.ends_session(errors.ConnectionFailed("x"))
+
+
+def test_a_locked_staff_id_and_the_throttle_say_what_to_do() -> None:
+    locked = errors.error_from_response(
+        status=423, code="STAFF_LOCKED", message="x", details={}, request_id=None, retry_after=None
+    )
+    assert isinstance(locked, errors.StaffLocked)
+    throttled = errors.error_from_response(
+        status=429,
+        code="RATE_LIMITED",
+        message="x",
+        details={"retry_after_s": 1790},
+        request_id=None,
+        retry_after=1790.0,
+    )
+    set_language("en")
+    assert staff_errors.message_for(locked) == (
+        "This staff ID is locked after 5 wrong passwords in a row. It cannot be used, even "
+        "with the right password, until it is unlocked. Ask an administrator to unlock it."
+    )
+    assert staff_errors.message_for(throttled) == (
+        "Too many failed logins from this terminal. Try again in about 30 min, "
+        "or ask an administrator."
+    )
+    set_language("ja")
+    assert staff_errors.message_for(locked).endswith("管理者にロックの解除を依頼してください。")
+    assert "約30分後" in staff_errors.message_for(throttled)
+    # A senseless Retry-After does not make a senseless sentence.
+    absurd = errors.RateLimited("x", code="RATE_LIMITED", retry_after=float("inf"))
+    assert "約60分後" in staff_errors.message_for(absurd)
+
+
+def test_wrong_passwords_left_and_a_malformed_staff_id() -> None:
+    set_language("ja")
+    wrong = errors.InvalidCredentials(
+        "x", code="INVALID_CREDENTIALS", details={"remaining_attempts": 2}
+    )
+    assert staff_errors.message_for(wrong) == (
+        "スタッフIDまたはパスワードが正しくありません。あと2回間違えるとスタッフIDがロックされます。"
+    )
+    malformed = errors.ValidationFailed(
+        "staff_id: bad", details={"field": "staff_id", "errors": []}
+    )
+    assert staff_errors.message_for(malformed).startswith("スタッフIDは半角の英数字・記号")
+
+
+def test_actions_that_give_access_need_a_document() -> None:
+    assert {"unlock", "pin_reset", "card_reissued"} == IDENTITY_CHECKED
+    assert typing.get_args(schemas.IdentityDocument) == IDENTITY_DOCUMENTS
+    for model in (schemas.UnlockRequest, schemas.PinResetRequest, schemas.CardReissueRequest):
+        assert model.model_fields["identity_document"].is_required()

@@ -88,6 +88,24 @@ def test_suspend_dialog_asks_for_the_reason_code(
     assert snap_compare(staff_app(make_demo()), run_before=run)
 
 
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_pin_reset_dialog_asks_for_the_document(
+    snap_compare: SnapCompare, make_demo: Callable[[], Demo], lang: str
+) -> None:
+    async def run(pilot: Pilot[Any]) -> None:
+        await logged_in("10000003")(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        # Enter in the reason field before the document was chosen: the longest this
+        # dialog gets, and it still fits 80x24 with its buttons.
+        pilot.app.screen.query_one("#action-reason").focus()
+        await type_text(pilot, "forgot")
+        await pilot.press("enter")
+        await settle(pilot)
+
+    assert snap_compare(staff_app(make_demo(), lang), run_before=run)
+
+
 def test_unlocked_member_view(snap_compare: SnapCompare, make_demo: Callable[[], Demo]) -> None:
     async def run(pilot: Pilot[Any]) -> None:
         await logged_in("10000003")(pilot)

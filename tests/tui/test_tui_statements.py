@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-from collections.abc import Awaitable, Callable
+import shutil
+import tempfile
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,7 @@ from tui_support import FIXED_NOW, PIN, fill_login, make_app, settle
 from acom_tui.api.client import Client
 from acom_tui.api.demo import DEMO_BASE_URL, Demo
 from acom_tui.api.schemas import JST, Page, Statement, StatementKind
+from acom_tui.dialogs.confirm import ConfirmDialog
 from acom_tui.export import header
 from acom_tui.formatting import format_date
 from acom_tui.normalize import InputError
@@ -53,7 +56,22 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("ACOM_TUI_DATA_DIR", str(home / "data"))
+    monkeypatch.chdir(home)  # with no ~/Downloads, exports go to the current folder
     return home
+
+
+@pytest.fixture
+def fixed_home(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A home at a fixed path, for a snapshot that shows where a file was saved."""
+    home = Path(tempfile.gettempdir()) / "acom-tui-snapshot-home"
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("ACOM_TUI_DATA_DIR", str(home / "data"))
+    monkeypatch.chdir(home)
+    yield home
+    shutil.rmtree(home, ignore_errors=True)
 
 
 class GateTransport(httpx.AsyncBaseTransport):
@@ -370,7 +388,7 @@ async def test_export_writes_every_row_of_the_view(
         dialog = app.screen
         assert isinstance(dialog, ExportDialog)
         path_field = dialog.query_one("#export-path", Input)
-        assert path_field.value == "~/data/acom-card-20250601-20261130.csv"
+        assert path_field.value == "~/acom-card-10000010-2025-06-01_2026-11-30.csv"
         path_field.value = str(out)  # a folder: the file goes inside, with its name
         await pilot.press("enter")
         await settle(pilot)
@@ -379,7 +397,7 @@ async def test_export_writes_every_row_of_the_view(
         api = await member_client(demo)
         expected = await api_rows(api, "card", date(2025, 6, 1), date(2026, 11, 30))
         assert len(expected) > 500  # more than one page of the export
-        saved = out / "acom-card-20250601-20261130.csv"
+        saved = out / "acom-card-10000010-2025-06-01_2026-11-30.csv"
         assert list(out.iterdir()) == [saved]
         raw, rows = read_csv(saved)
         assert raw.startswith(b"\xef\xbb\xbf")
@@ -403,7 +421,7 @@ async def test_export_to_downloads_never_replaces_a_file(
 ) -> None:
     downloads = home / "Downloads"
     downloads.mkdir()
-    mine = downloads / "acom-loan-all-20261202.csv"
+    mine = downloads / "acom-loan-10000010-all_2026-12-02.csv"
     mine.write_text("my own notes", encoding="utf-8")
     app = make_app(make_demo(), lang="en")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -413,17 +431,17 @@ async def test_export_to_downloads_never_replaces_a_file(
         dialog = app.screen
         assert isinstance(dialog, ExportDialog)
         assert dialog.query_one("#export-path", Input).value == (
-            "~/Downloads/acom-loan-all-20261202.csv"
+            "~/Downloads/acom-loan-10000010-all_2026-12-02.csv"
         )
         await pilot.press("enter")
         await settle(pilot)
         assert mine.read_text(encoding="utf-8") == "my own notes"
-        saved = downloads / "acom-loan-all-20261202-2.csv"
+        saved = downloads / "acom-loan-10000010-all_2026-12-02-2.csv"
         _raw, rows = read_csv(saved)
         assert rows[0][:3] == ["Statement no.", "Date", "Time"]
         assert len(rows) == 201
         assert dialog.query_one("#export-outcome", Prose).text == (
-            "Saved 200 rows.\nSaved to: ~/Downloads/acom-loan-all-20261202-2.csv\n"
+            f"Saved 200 rows.\nSaved to: {saved}\n"
             "A file of that name existed, so a number was added to the name."
         )
 
@@ -503,7 +521,21 @@ async def test_consent_toggle_changes_the_server_state(make_demo: Callable[[], D
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, DeliveryDialog)
-        await pilot.press("enter")  # the focused button: withdraw
+        await pilot.press("enter")  # the focused button: withdraw, which asks first
+        await settle(pilot)
+        question = app.screen
+        assert isinstance(question, ConfirmDialog)
+        assert [line.text for line in question.query(Prose)] == [
+            "今後発行する明細書などの書面は、会員ページでの交付ではなく郵送でお届けします。"
+        ]
+        await pilot.press("enter")  # the focused choice keeps the consent
+        await settle(pilot)
+        assert app.screen is dialog
+        assert (await api.electronic_delivery()).consent is True
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("tab", "enter")  # "同意を取り消す", chosen on purpose
         await settle(pilot)
         state = await api.electronic_delivery()
         assert state.consent is False
@@ -517,7 +549,13 @@ async def test_consent_toggle_changes_the_server_state(make_demo: Callable[[], D
 
         await pilot.press("f7")
         await settle(pilot)
-        await pilot.press("enter")  # give it again
+        await pilot.press("enter")  # give it again: asked too, the post changes either way
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert (await api.electronic_delivery()).consent is False
+        await pilot.press("enter", "tab", "enter")
         await settle(pilot)
         state = await api.electronic_delivery()
         assert state.consent is True
@@ -583,13 +621,15 @@ def test_export_progress(
 
     # The app exits with the export held: cancelling it removes the partial file.
     assert snap_compare(make_app(backend, lang="ja"), run_before=run)
-    assert not list((home / "data").glob("*.part"))
+    assert not list(home.glob("*.part"))
 
 
-def test_export_done(snap_compare: SnapCompare, make_demo: Callable[[], Demo], home: Path) -> None:
+def test_export_done(
+    snap_compare: SnapCompare, make_demo: Callable[[], Demo], fixed_home: Path
+) -> None:
     app = make_app(make_demo(), lang="ja")
     assert snap_compare(app, run_before=statements_then("f6", "enter"))
-    assert (home / "data" / "acom-loan-all-20261202.csv").exists()
+    assert (fixed_home / "acom-loan-10000010-all_2026-12-02.csv").exists()
 
 
 def test_delivery_dialog(snap_compare: SnapCompare, make_demo: Callable[[], Demo]) -> None:

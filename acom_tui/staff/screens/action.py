@@ -29,6 +29,7 @@ from acom_tui.i18n import t
 from acom_tui.staff import errors as staff_errors
 from acom_tui.staff.actions import ActionRequest
 from acom_tui.staff.rules import (
+    IDENTITY_CHECKED,
     IDENTITY_DOCUMENTS,
     MAX_REASON_LENGTH,
     SUSPENSION_REASONS,
@@ -59,7 +60,7 @@ class ActionOutcome:
 
 def _choices(kind: ActionKind) -> tuple[tuple[str, str], ...]:
     """(value, label) of the choice the action needs, if any."""
-    if kind == "unlock":
+    if kind in IDENTITY_CHECKED:
         return tuple((doc, document_label(doc)) for doc in IDENTITY_DOCUMENTS)
     if kind == "suspend":
         return tuple((code, reason_code_label(code)) for code in SUSPENSION_REASONS)
@@ -177,7 +178,7 @@ class ActionDialog(StaffModal[ActionOutcome | None]):
         request = ActionRequest(
             self.kind,
             reason,
-            identity_document=self.choice if self.kind == "unlock" else None,
+            identity_document=self.choice if self.kind in IDENTITY_CHECKED else None,
             reason_code=self.choice if self.kind == "suspend" else None,
         )
         self.sending = True

@@ -21,6 +21,7 @@ from textual.widgets import Button, Input, Label
 from acom_tui.i18n import t
 from acom_tui.staff.screens.base import StaffScreen
 from acom_tui.widgets.banner import Banner, BannerVariant
+from acom_tui.widgets.form_input import FormInput
 from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.prose import Prose
 
@@ -29,15 +30,11 @@ __all__ = ["PasswordInput", "StaffLoginScreen"]
 MAX_STAFF_ID = 32
 
 
-class PasswordInput(Input):
+class PasswordInput(FormInput):
     """A masked input drawn with ``*`` (Textual's U+2022 is East-Asian-ambiguous width)."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(password=True, max_length=128, compact=True, id=id)
-
-    def on_mount(self) -> None:
-        if self.app.animation_level == "none":
-            self.cursor_blink = False
 
     @property
     def _value(self) -> Text:
@@ -58,7 +55,9 @@ class StaffLoginScreen(StaffScreen[None]):
             with Vertical(id="staff-login-form"):
                 with Horizontal(classes="field-row"):
                     yield Label(t("staff.login.staff_id"), classes="field-label")
-                    yield Input(max_length=MAX_STAFF_ID, compact=True, id="staff-id")
+                    yield FormInput(
+                        max_length=MAX_STAFF_ID, compact=True, id="staff-id", enter_moves_on=True
+                    )
                 with Horizontal(classes="field-row", id="password-row"):
                     yield Label(t("staff.login.password"), classes="field-label")
                     yield PasswordInput(id="staff-password")
@@ -97,10 +96,6 @@ class StaffLoginScreen(StaffScreen[None]):
         self.query_one("#staff-id").focus()
 
     # --- events -----------------------------------------------------------------------
-
-    @on(Input.Submitted, "#staff-id")
-    def _next_field(self) -> None:
-        self.query_one("#staff-password").focus()
 
     @on(Input.Submitted, "#staff-password")
     @on(Button.Pressed, "#staff-login-submit")

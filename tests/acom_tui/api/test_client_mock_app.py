@@ -360,14 +360,18 @@ async def test_staff_card_lost_and_reissued(client: Client, staff: StaffClient) 
     assert (await staff.mark_card_lost("10000001", reason="盗難の届出")).card_status == "lost"
     with pytest.raises(errors.CardLost):
         await client.login("10000001", PIN)
-    assert (await staff.reissue_card("10000001", reason="再発行")).card_status == "active"
+    assert (
+        await staff.reissue_card("10000001", reason="再発行", identity_document="passport")
+    ).card_status == "active"
     with pytest.raises(errors.Conflict) as caught:
-        await staff.reissue_card("10000001", reason="二重の再発行")
+        await staff.reissue_card("10000001", reason="二重の再発行", identity_document="passport")
     assert (caught.value.code, caught.value.status) == ("CONFLICT", 409)
 
 
 async def test_staff_pin_reset_gives_a_one_time_pin(staff: StaffClient) -> None:
-    otp = await staff.reset_pin("10000002", reason="暗証番号忘れ")
+    otp = await staff.reset_pin(
+        "10000002", reason="暗証番号忘れ", identity_document="drivers_license"
+    )
     assert otp.member_number == "10000002"
     pin = otp.one_time_pin.get_secret_value()
     assert len(pin) == 4

@@ -1,0 +1,195 @@
+"""A session ends when its terminal ends (SPEC 2.2): the driver both apps run on.
+
+When the terminal goes away without a SIGHUP reaching us (an SSH drop seen only as a hung-up
+tty, a window closed under ``make``, a pseudo-terminal whose master was closed), Textual's
+input thread reads end-of-file over and over: 100% of a core, forever, still logged in.
+:class:`HangupAwareDriver` is Textual's own Linux driver plus a watchdog that notices the
+hang-up (``poll`` reports ``POLLHUP``/``POLLERR`` without consuming input) and handlers for
+SIGHUP and SIGTERM. Any of them asks the app to :meth:`Leaving.leave`: log out within
+:data:`LOGOUT_ON_LOSS_S` and exit. A timer ends the process at :data:`EXIT_DEADLINE_S`
+whatever happens meanwhile: with its terminal gone, Textual's writer thread can die on EIO
+and the next full write queue would block the app for ever.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import select
+import signal
+import sys
+import threading
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.driver import Driver
+
+__all__ = [
+    "EXIT_DEADLINE_S",
+    "LOGOUT_ON_LOSS_S",
+    "Leaving",
+    "hangup_aware",
+    "terminal_gone",
+]
+
+log = logging.getLogger("acom_tui.terminal")
+
+# The logout gets one second (the server revokes an idle session by itself anyway); the
+# process is gone before two, as SPEC 2.2 and issue 13 ask.
+LOGOUT_ON_LOSS_S = 1.0
+EXIT_DEADLINE_S = 1.8
+# Exit statuses as a shell reports a process killed by the signal (128 + number).
+EXIT_HANGUP = 128 + signal.SIGHUP
+EXIT_TERMINATED = 128 + signal.SIGTERM
+
+_GONE = select.POLLHUP | select.POLLERR | select.POLLNVAL
+_WATCH_INTERVAL_MS = 200
+
+
+@runtime_checkable
+class Leaving(Protocol):
+    """An app that can log out and exit on its own (both of ours)."""
+
+    async def leave(self, return_code: int, *, wait: float) -> None: ...
+
+
+def terminal_gone(fd: int) -> bool:
+    """Whether the terminal (or pipe) behind ``fd`` has hung up, without reading from it."""
+    poller = select.poll()
+    poller.register(fd, 0)
+    try:
+        return any(mask & _GONE for _fd, mask in poller.poll(0))
+    except OSError:
+        return True
+
+
+def _silence_output() -> None:
+    """Send what is still written to the dead terminal nowhere, so no write fails or blocks."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+    except OSError:
+        return
+    for fd in (1, 2):
+        with contextlib.suppress(OSError):
+            os.dup2(devnull, fd)
+    os.close(devnull)
+
+
+def _exit_now(code: int) -> None:
+    log.warning("still running %.1f s after the terminal went away: exiting", EXIT_DEADLINE_S)
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    os._exit(code)
+
+
+class _Departure:
+    """Turns the first sign of a lost terminal into one orderly leave and one deadline."""
+
+    def __init__(self, app: App[Any]) -> None:
+        self.app = app
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._lock = threading.Lock()
+        self._started = False
+
+    def start(self, reason: str, code: int, *, terminal_lost: bool) -> None:
+        """Begin leaving (any thread); later calls do nothing."""
+        with self._lock:
+            if self._started:
+                return
+            self._started = True
+        log.info("leaving: %s", reason)
+        if terminal_lost:
+            _silence_output()
+        deadline = threading.Timer(EXIT_DEADLINE_S, _exit_now, args=(code,))
+        deadline.daemon = True
+        deadline.start()
+        loop = self.loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._leave_on_loop, code)
+
+    def _leave_on_loop(self, code: int) -> None:
+        app = self.app
+        if isinstance(app, Leaving):
+            app.call_later(app.leave, code, wait=LOGOUT_ON_LOSS_S)
+        else:
+            app.exit(return_code=code)
+
+
+if sys.platform == "win32":  # pragma: no cover - the member app runs on Linux and macOS
+
+    def hangup_aware(default: type[Driver]) -> type[Driver]:
+        return default
+
+else:
+    from textual.drivers.linux_driver import LinuxDriver
+
+    class HangupAwareDriver(LinuxDriver):
+        """Textual's Linux driver that leaves when the terminal does (see the module doc)."""
+
+        def __init__(self, app: App[Any], **kwargs: Any) -> None:
+            super().__init__(app, **kwargs)
+            self.departure = _Departure(app)
+            self._watching = threading.Event()
+            self._watchdog: threading.Thread | None = None
+
+        def start_application_mode(self) -> None:
+            super().start_application_mode()  # type: ignore[no-untyped-call]
+            loop = asyncio.get_running_loop()
+            self.departure.loop = loop
+            loop.add_signal_handler(signal.SIGHUP, self._on_signal, signal.SIGHUP)
+            loop.add_signal_handler(signal.SIGTERM, self._on_signal, signal.SIGTERM)
+            self._watching.set()
+            self._watchdog = threading.Thread(
+                target=self._watch, name="acom-terminal-watchdog", daemon=True
+            )
+            self._watchdog.start()
+
+        def stop_application_mode(self) -> None:
+            self._watching.clear()
+            loop = self.departure.loop
+            if loop is not None and not loop.is_closed():
+                loop.remove_signal_handler(signal.SIGHUP)
+                loop.remove_signal_handler(signal.SIGTERM)
+            super().stop_application_mode()
+
+        def run_input_thread(self) -> None:
+            try:
+                super().run_input_thread()
+            except OSError as error:
+                # EIO: the terminal is gone. Textual would "panic" (a traceback for a
+                # terminal nobody sees) and skip the logout; leave in order instead.
+                self._lost(f"input failed: {error}")
+
+        def _on_signal(self, signum: int) -> None:
+            if signum == signal.SIGTERM:
+                self.departure.start("SIGTERM", EXIT_TERMINATED, terminal_lost=False)
+            else:
+                # A SIGHUP sent by hand leaves a live terminal to be restored.
+                self.departure.start(
+                    "SIGHUP", EXIT_HANGUP, terminal_lost=terminal_gone(self.fileno)
+                )
+
+        def _lost(self, reason: str) -> None:
+            # Stop the input thread, which would otherwise read end-of-file in a busy loop.
+            self.exit_event.set()
+            self.departure.start(reason, EXIT_HANGUP, terminal_lost=True)
+
+        def _watch(self) -> None:
+            poller = select.poll()
+            poller.register(self.fileno, 0)
+            while self._watching.is_set():
+                try:
+                    events = poller.poll(_WATCH_INTERVAL_MS)
+                except OSError:
+                    events = [(self.fileno, select.POLLERR)]
+                if any(mask & _GONE for _fd, mask in events):
+                    self._lost("the terminal hung up")
+                    return
+
+    def hangup_aware(default: type[Driver]) -> type[Driver]:
+        """Our driver where Textual would use its Linux one; any other (web, an
+        environment override) as it is."""
+        return HangupAwareDriver if default is LinuxDriver else default

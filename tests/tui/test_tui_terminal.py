@@ -1,0 +1,200 @@
+"""The real ``acom-tui`` in a pseudo-terminal: a lost terminal ends the session (SPEC 2.2).
+
+Each test starts a real ``acom-mock-server``, runs the member app or the staff console on
+it in a pseudo-terminal, logs in with the keys of one ``os.write`` (a burst, issue 13),
+then takes the terminal away: the master end closed (what an SSH drop or a closed window
+does), SIGHUP, or SIGTERM. The program must be gone within 2 s, and its session revoked
+on the server (read from the server's database).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import select
+import signal
+import sqlite3
+import struct
+import sys
+import termios
+import time
+from collections.abc import Callable, Iterator
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from benchmarks.mock_process import MockServer
+
+SCRIPT = Path(sys.executable).parent / "acom-tui"
+START_TIMEOUT_S = 30.0
+EXIT_WITHIN_S = 2.0
+
+pytestmark = pytest.mark.skipif(
+    not SCRIPT.exists() or sys.platform == "win32", reason="needs the console script and a pty"
+)
+
+
+@dataclass
+class Terminal:
+    """``acom-tui`` on the slave end of a pseudo-terminal; we hold the master."""
+
+    pid: int
+    master: int | None
+    output: bytearray = field(default_factory=bytearray)
+
+    def read_for(self, seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while self.master is not None and time.monotonic() < end:
+            ready, _, _ = select.select([self.master], [], [], 0.05)
+            if ready:
+                try:
+                    self.output += os.read(self.master, 65536)
+                except OSError:
+                    return
+
+    def wait_for(self, condition: Callable[[], bool], what: str) -> None:
+        end = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < end:
+            self.read_for(0.1)
+            if condition():
+                return
+        pytest.fail(f"no {what} after {START_TIMEOUT_S} s; the screen said: {self.text()[-800:]}")
+
+    def text(self) -> str:
+        return self.output.decode("utf-8", errors="replace")
+
+    def close_master(self) -> None:
+        assert self.master is not None
+        os.close(self.master)
+        self.master = None
+
+    def exit_status(self, within: float) -> int | None:
+        """The exit status once the program ends, or None if it is still running."""
+        end = time.monotonic() + within
+        while time.monotonic() < end:
+            done, status = os.waitpid(self.pid, os.WNOHANG)
+            if done:
+                return os.waitstatus_to_exitcode(status)
+            self.read_for(0.02)
+            time.sleep(0.01)
+        return None
+
+    def kill(self) -> None:
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+        if self.master is not None:
+            os.close(self.master)
+            self.master = None
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[MockServer]:
+    with MockServer(db=tmp_path / "server.sqlite3", log=tmp_path / "server.log") as running:
+        yield running
+    running.kill()
+
+
+@pytest.fixture
+def spawn(tmp_path: Path) -> Iterator[Callable[..., Terminal]]:
+    started: list[Terminal] = []
+    home = tmp_path / "home"
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_STATE_HOME": str(home / "state"),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_CACHE_HOME": str(home / "cache"),
+        "TERM": "xterm-256color",
+        "LANG": "C.UTF-8",
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+    }
+
+    def start(*args: str) -> Terminal:
+        pid, master = os.forkpty()
+        if pid == 0:  # the child: becomes acom-tui, its terminal the pty's slave end
+            try:
+                os.execve(str(SCRIPT), ["acom-tui", *args], env)
+            finally:
+                os._exit(127)
+        fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        terminal = Terminal(pid, master)
+        started.append(terminal)
+        return terminal
+
+    yield start
+    for terminal in started:
+        terminal.kill()
+
+
+def open_sessions(server: MockServer, kind: str) -> int:
+    with closing(sqlite3.connect(f"file:{server.db}?mode=ro", uri=True, timeout=10)) as db:
+        row = db.execute(
+            "SELECT COUNT(*) FROM sessions WHERE kind = ? AND revoked_at IS NULL", (kind,)
+        ).fetchone()
+    return int(row[0])
+
+
+def log_in(terminal: Terminal, server: MockServer, kind: str, burst: bytes, prompt: str) -> None:
+    terminal.wait_for(lambda: prompt in terminal.text(), "login screen")
+    terminal.read_for(0.5)
+    assert terminal.master is not None
+    os.write(terminal.master, burst)  # one write: the keys arrive in one read
+    terminal.wait_for(lambda: open_sessions(server, kind) == 1, "session on the server")
+
+
+MEMBER_BURST = b"10000001\t4829\r"
+STAFF_BURST = b"S0001\tstaff-demo-pass\r"
+
+
+def end_terminal(terminal: Terminal, how: str) -> None:
+    if how == "closed":
+        terminal.close_master()
+    else:
+        os.kill(terminal.pid, signal.SIGHUP if how == "sighup" else signal.SIGTERM)
+
+
+EXPECTED_STATUS = {"closed": 128 + signal.SIGHUP, "sighup": 128 + signal.SIGHUP}
+
+
+@pytest.mark.parametrize("how", ["closed", "sighup", "sigterm"])
+def test_the_member_app_logs_out_and_exits_when_its_terminal_goes(
+    server: MockServer, spawn: Callable[..., Terminal], how: str
+) -> None:
+    terminal = spawn("--server", server.base_url, "--lang", "en")
+    log_in(terminal, server, "member", MEMBER_BURST, "PIN")
+    terminal.wait_for(lambda: "Log out" in terminal.text(), "dashboard")
+    end_terminal(terminal, how)
+    status = terminal.exit_status(within=EXIT_WITHIN_S)
+    assert status == EXPECTED_STATUS.get(how, 128 + signal.SIGTERM), terminal.text()[-800:]
+    assert open_sessions(server, "member") == 0
+
+
+@pytest.mark.parametrize("how", ["closed", "sighup", "sigterm"])
+def test_the_staff_console_logs_out_and_exits_when_its_terminal_goes(
+    server: MockServer, spawn: Callable[..., Terminal], how: str
+) -> None:
+    terminal = spawn("--staff", "--server", server.base_url, "--lang", "en")
+    log_in(terminal, server, "staff", STAFF_BURST, "Password")
+    end_terminal(terminal, how)
+    status = terminal.exit_status(within=EXIT_WITHIN_S)
+    assert status == EXPECTED_STATUS.get(how, 128 + signal.SIGTERM), terminal.text()[-800:]
+    assert open_sessions(server, "staff") == 0
+
+
+def test_the_demo_exits_when_its_terminal_goes(spawn: Callable[..., Terminal]) -> None:
+    terminal = spawn("--demo", "--lang", "en")
+    terminal.wait_for(lambda: "PIN" in terminal.text(), "login screen")
+    terminal.read_for(0.5)
+    assert terminal.master is not None
+    os.write(terminal.master, MEMBER_BURST)
+    terminal.wait_for(lambda: "Log out" in terminal.text(), "dashboard")
+    started = time.monotonic()
+    terminal.close_master()
+    assert terminal.exit_status(within=EXIT_WITHIN_S) == 128 + signal.SIGHUP
+    assert time.monotonic() - started < EXIT_WITHIN_S
