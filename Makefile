@@ -27,6 +27,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check acom_contract acom_tui mock_server tests benchmarks scripts
 	$(BIN)/ruff format --check acom_contract acom_tui mock_server tests benchmarks scripts
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo --no-cache
 
 test: lint
 	$(BIN)/pytest -n 2 -q

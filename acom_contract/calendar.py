@@ -7,12 +7,14 @@ transfers, due dates and the desk's hours stay right past any table's last year.
 
 from __future__ import annotations
 
+import calendar as _month_lengths
 from datetime import date
 from functools import lru_cache
 
 import holidays
 
 __all__ = [
+    "add_months",
     "holiday_name",
     "is_bank_business_day",
     "is_public_holiday",
@@ -46,3 +48,16 @@ def is_bank_business_day(day: date) -> bool:
     (銀行休業日)."""
     year_end_break = (day.month == 12 and day.day == 31) or (day.month == 1 and day.day <= 3)
     return is_weekday_business_day(day) and not year_end_break
+
+
+def add_months(day: date, months: int, *, day_of_month: int | None = None) -> date:
+    """``day`` moved by whole months; a day the target month lacks becomes its last day.
+
+    ``day_of_month`` (1-31) replaces ``day.day`` so that a cycle day of 31 comes back to the
+    31st after passing through a 30-day month.
+    """
+    wanted = day.day if day_of_month is None else day_of_month
+    month_index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(month_index, 12)
+    month += 1
+    return date(year, month, min(wanted, _month_lengths.monthrange(year, month)[1]))

@@ -23,8 +23,10 @@ from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.screen import Screen
 
+from acom_tui.dialogs.base import AcomModal
 from acom_tui.i18n import set_language, t
-from acom_tui.screens.base import AcomModal, AcomScreen, localize_bindings, preload_screen_css
+from acom_tui.keys import localize_bindings
+from acom_tui.screens.base import AcomScreen, preload_screen_css
 from acom_tui.screens.login import LoginScreen
 from acom_tui.screens.too_small import SizeGuard
 from acom_tui.session import LOGOUT_TIMEOUT_S, Backend, ServerClock, Session, system_now
@@ -35,7 +37,7 @@ from acom_tui.themes import DEFAULT_THEME, apply_theme
 if TYPE_CHECKING:
     from textual.driver import Driver
 
-    from acom_tui.api.schemas import MaintenanceWindow, Status
+    from acom_contract.schemas import MaintenanceWindow, Status
     from acom_tui.config import Settings
     from acom_tui.credentials import CredentialStore
 
@@ -344,7 +346,7 @@ class AcomApp(App[int], inherit_bindings=False):
         self, error: BaseException, *, inline: Callable[[str], None] | None = None
     ) -> None:
         """Show ``error`` the one way errors are shown (see ``errors_ui``)."""
-        from acom_tui import errors_ui
+        from acom_tui import error_screens, errors_ui
 
         message = errors_ui.message_for(error)
         logged_in = self.session is not None
@@ -354,7 +356,7 @@ class AcomApp(App[int], inherit_bindings=False):
         if inline is not None:
             inline(message)
         if errors_ui.wants_screen(error, logged_in=logged_in):
-            screen = errors_ui.screen_for(
+            screen = error_screens.screen_for(
                 error, now=self.server_clock.now, server_url=self._server_url()
             )
             if screen is not None:
@@ -364,7 +366,6 @@ class AcomApp(App[int], inherit_bindings=False):
             self.notify(message, severity="error", timeout=10)
 
     async def _end_after(self, error: BaseException) -> None:
-        from acom_tui import errors_ui
         from acom_tui.api import errors
 
         reason = "error.SESSION_EXPIRED"
@@ -378,7 +379,9 @@ class AcomApp(App[int], inherit_bindings=False):
         elif not isinstance(error, errors.Unauthenticated):
             reason = "login.reason.account_changed"
         await self.end_session(reason)
-        screen = errors_ui.screen_for(error, now=self.server_clock.now)
+        from acom_tui import error_screens
+
+        screen = error_screens.screen_for(error, now=self.server_clock.now)
         if screen is not None:
             await self.push_screen(screen)
 

@@ -10,9 +10,7 @@ change what the first screen shows. Logging to the file starts in the same worke
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gc
-import ipaddress
 import logging
 import logging.handlers
 import os
@@ -22,43 +20,27 @@ from collections.abc import Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from acom_tui import __version__
+from acom_tui.api.urls import url_problem
+from acom_tui.logs import LOG_BACKUPS, LOG_LEVEL_ENV, LOG_MAX_BYTES, setup_logging
+from acom_tui.paths import CONFIG_ENV, DATA_DIR_ENV, LOG_DIR_ENV, config_path, data_dir, log_path
 
 if TYPE_CHECKING:
     from acom_tui.app import AcomApp
     from acom_tui.config import Settings
     from acom_tui.session import Backend
 
-__all__ = [
-    "build_parser",
-    "check_url_shape",
-    "choose_language",
-    "config_file",
-    "log_file",
-    "main",
-    "setup_logging",
-]
+__all__ = ["build_parser", "choose_language", "main"]
 
 EXIT_USAGE = 2
-LOG_LEVEL_ENV = "ACOM_TUI_LOG_LEVEL"
-# The same name and variable as acom_tui.config (a test holds them equal); repeated here
-# so that finding the file does not import pydantic.
-_APP_NAME = "acom-tui"
-_CONFIG_ENV = "ACOM_TUI_CONFIG"
-_LOG_DIR_ENV = "ACOM_TUI_LOG_DIR"
-_DATA_DIR_ENV = "ACOM_TUI_DATA_DIR"
-# The log rotates: a long-running staff console must not fill a disk.
-LOG_MAX_BYTES = 2 * 1024 * 1024
-LOG_BACKUPS = 3
 COMPLETION_SHELLS = ("bash", "zsh")
 
 # Every variable the program reads, for the --help epilog (a test greps the code for more).
 ENVIRONMENT: tuple[tuple[str, str], ...] = (
-    (_CONFIG_ENV, "the config file to read and save instead of the one above"),
-    (_LOG_DIR_ENV, "the folder of the log file"),
-    (_DATA_DIR_ENV, "the folder of kept data (a demo that survives restarts)"),
+    (CONFIG_ENV, "the config file to read and save instead of the one above"),
+    (LOG_DIR_ENV, "the folder of the log file"),
+    (DATA_DIR_ENV, "the folder of kept data (a demo that survives restarts)"),
     (LOG_LEVEL_ENV, "DEBUG, INFO (default), WARNING or ERROR; DEBUG logs each request"),
     ("ACOM_STAFF_ID", "acom-tui staff: the staff ID when --staff-id is not given"),
     ("ACOM_STAFF_PASSWORD", "acom-tui staff: the password (else asked on a terminal)"),
@@ -68,27 +50,12 @@ ENVIRONMENT: tuple[tuple[str, str], ...] = (
 )
 
 
-def _env_path(environ: Mapping[str, str], name: str) -> Path | None:
-    value = environ.get(name, "").strip()
-    return Path(value).expanduser() if value else None
-
-
-def log_file(environ: Mapping[str, str]) -> Path:
-    """Where ``acom_tui.config.log_path()`` writes, found without importing it."""
-    import platformdirs
-
-    folder = _env_path(environ, _LOG_DIR_ENV) or platformdirs.user_log_path(_APP_NAME)
-    return folder / f"{_APP_NAME}.log"
-
-
 def _epilog(environ: Mapping[str, str]) -> str:
-    import platformdirs
-
-    data = _env_path(environ, _DATA_DIR_ENV) or platformdirs.user_data_path(_APP_NAME)
+    data = data_dir(environ)
     lines = [
         "files (for this user):",
-        f"  config  {config_file(environ)}",
-        f"  log     {log_file(environ)}",
+        f"  config  {config_path(environ)}",
+        f"  log     {log_path(environ)}",
         f"          (rotated at {LOG_MAX_BYTES // 1024 // 1024} MiB, {LOG_BACKUPS} old files kept)",
         f"  data    {data}",
         "",
@@ -177,16 +144,6 @@ def build_parser(
     return parser
 
 
-def config_file(environ: Mapping[str, str]) -> Path:
-    """Where ``acom_tui.config.config_path()`` looks, found without importing it."""
-    value = environ.get(_CONFIG_ENV, "").strip()
-    if value:
-        return Path(value).expanduser()
-    import platformdirs
-
-    return platformdirs.user_config_path(_APP_NAME) / "config.toml"
-
-
 def choose_language(flag: str | None, configured: str, environ: Mapping[str, str]) -> str:
     """``--lang``, else the config's ``ui.language`` unless "auto", else the locale."""
     from acom_tui.i18n import detect_language
@@ -196,76 +153,6 @@ def choose_language(flag: str | None, configured: str, environ: Mapping[str, str
     if configured != "auto":
         return configured
     return detect_language(environ)
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def check_url_shape(url: str, *, allow_insecure_http: bool) -> str | None:
-    """A reason the URL cannot be used, or None (the client checks it again in full)."""
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname
-    except ValueError as exc:
-        return str(exc)
-    if parts.scheme not in ("http", "https") or not host:
-        return f"expected http(s)://host[:port], got {url!r}"
-    if parts.scheme == "http" and not (allow_insecure_http or _is_loopback(host)):
-        return f"plain http to {host} would send your PIN unencrypted; use https"
-    return None
-
-
-class _PrivateRotatingHandler(logging.handlers.RotatingFileHandler):
-    """Rotates like its base class; the fresh file is its owner's alone, like the first."""
-
-    def doRollover(self) -> None:
-        super().doRollover()
-        with contextlib.suppress(OSError):
-            os.chmod(self.baseFilename, 0o600)
-
-
-def setup_logging() -> Path | None:
-    """Log to a file in the platform log dir; Textual owns the terminal, so never stderr."""
-    from acom_tui.config import log_path
-
-    root = logging.getLogger()
-    for old in list(root.handlers):
-        root.removeHandler(old)
-        old.close()
-    name = os.environ.get(LOG_LEVEL_ENV, "INFO").strip().upper()
-    level = logging.getLevelNamesMapping().get(name, logging.INFO)
-    root.setLevel(level)
-    # httpx writes a line per request at INFO; requests belong to DEBUG (our client logs
-    # each one there, with its request id and time).
-    for chatty in ("httpx", "httpcore"):
-        logging.getLogger(chatty).setLevel(
-            logging.DEBUG if level <= logging.DEBUG else logging.WARNING
-        )
-    path = log_path()
-    try:
-        # The log names members and servers: its owner's alone (folder 0700, file 0600),
-        # created so and tightened when an older version left it readable.
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        path.parent.chmod(0o700)
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
-        path.chmod(0o600)
-        handler: logging.Handler = _PrivateRotatingHandler(
-            path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
-        )
-    except OSError:
-        # No writable log dir: lose the log rather than write over the screen.
-        root.addHandler(logging.NullHandler())
-        return None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root.addHandler(handler)
-    logging.captureWarnings(True)
-    return path
 
 
 def _open_demo() -> Backend:
@@ -320,7 +207,7 @@ def _main(argv: Sequence[str]) -> int:
 
     # Until the log file is set up (after the first paint), nothing may reach stderr.
     logging.getLogger().addHandler(logging.NullHandler())
-    path = config_file(os.environ)
+    path = config_path(os.environ)
     settings: Settings | None = None
     if path.exists():
         from acom_tui.config import ConfigError, load_settings
@@ -352,7 +239,7 @@ def _main(argv: Sequence[str]) -> int:
         if url is None:
             print(t("cli.no_server", path=path), file=sys.stderr)
             return EXIT_USAGE
-        problem = check_url_shape(url, allow_insecure_http=allow_insecure)
+        problem = url_problem(url, allow_insecure_http=allow_insecure)
         if problem is not None:
             print(t("cli.bad_server", error=problem), file=sys.stderr)
             return EXIT_USAGE

@@ -1,4 +1,4 @@
-"""User settings (one TOML file) and the directories the app writes to.
+"""User settings: one TOML file, read into one pydantic model (paths: ``acom_tui.paths``).
 
 The file lives at ``platformdirs.user_config_path("acom-tui") / "config.toml"``; the
 environment variable ``ACOM_TUI_CONFIG`` points somewhere else (tests, several profiles).
@@ -15,31 +15,20 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 from pydantic import ValidationError as PydanticValidationError
 
-APP_NAME = "acom-tui"
-CONFIG_ENV = "ACOM_TUI_CONFIG"
-LOG_DIR_ENV = "ACOM_TUI_LOG_DIR"
-DATA_DIR_ENV = "ACOM_TUI_DATA_DIR"
+from acom_tui.paths import config_path
+
 DEFAULT_SERVER_URL = "http://127.0.0.1:8080"
 
 __all__ = [
-    "APP_NAME",
-    "CONFIG_ENV",
-    "DATA_DIR_ENV",
     "DEFAULT_SERVER_URL",
-    "LOG_DIR_ENV",
     "ConfigError",
     "ServerSettings",
     "Settings",
     "UiSettings",
-    "config_path",
-    "data_dir",
     "load_settings",
-    "log_dir",
-    "log_path",
     "save_preferences",
 ]
 
@@ -76,34 +65,6 @@ class Settings(_Section):
     ui: UiSettings = UiSettings()
     keymap: dict[StrictStr, StrictStr] = Field(default_factory=dict)
     remember_member_number: StrictBool = False
-
-
-# --- paths ---------------------------------------------------------------------------------
-
-
-def _env_path(name: str) -> Path | None:
-    value = os.environ.get(name, "").strip()
-    return Path(value).expanduser() if value else None
-
-
-def config_path() -> Path:
-    """Where the config file is read from and saved to."""
-    return _env_path(CONFIG_ENV) or platformdirs.user_config_path(APP_NAME) / "config.toml"
-
-
-def log_dir() -> Path:
-    """Directory for log files (Textual owns stderr, so logs never go there)."""
-    return _env_path(LOG_DIR_ENV) or platformdirs.user_log_path(APP_NAME)
-
-
-def log_path() -> Path:
-    """The application log file; the caller creates the directory when it starts logging."""
-    return log_dir() / f"{APP_NAME}.log"
-
-
-def data_dir() -> Path:
-    """Directory for data the app keeps between runs (the demo database)."""
-    return _env_path(DATA_DIR_ENV) or platformdirs.user_data_path(APP_NAME)
 
 
 # --- loading -------------------------------------------------------------------------------

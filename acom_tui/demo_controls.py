@@ -25,9 +25,10 @@ from textual.containers import Vertical
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from acom_tui.formatting import JST, format_datetime, to_jst
+from acom_contract.jst import JST, to_jst
+from acom_tui.dialogs.base import AcomModal
+from acom_tui.formatting import format_datetime
 from acom_tui.i18n import get_language, t
-from acom_tui.screens.base import AcomModal
 from acom_tui.widgets.prose import Prose
 
 if TYPE_CHECKING:

@@ -13,17 +13,16 @@ imports this module before anything heavy is loaded. Screens are imported when b
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from acom_tui.api import errors
 from acom_tui.formatting import format_datetime, format_duration_short, format_rate, format_yen
 from acom_tui.i18n import catalogue, get_language, t
 
 if TYPE_CHECKING:
-    from textual.screen import Screen
+    pass
 
 __all__ = [
     "TransportProblem",
@@ -33,7 +32,6 @@ __all__ = [
     "is_tls_failure",
     "maintenance_text",
     "message_for",
-    "screen_for",
     "transport_problem",
     "wants_screen",
 ]
@@ -184,49 +182,6 @@ def message_for(error: BaseException) -> str:
     if isinstance(error, _WITH_REFERENCE) and error.request_id:
         text += "\n" + t("error.request_id", request_id=error.request_id)
     return text
-
-
-def screen_for(
-    error: BaseException,
-    *,
-    now: Callable[[], datetime],
-    server_url: str | None = None,
-) -> Screen[Any] | None:
-    """The screen that explains ``error``, or None when a line of text is enough.
-
-    ``now`` is the app's estimate of the server's time: countdowns are drawn against it.
-    """
-    if isinstance(error, errors.PinChangeRequired):
-        # The server will answer nothing else until the PIN is changed (SPEC 2.17).
-        from acom_tui.screens.pin_change import PinChangeScreen
-
-        return PinChangeScreen(forced=True)
-    if isinstance(error, errors.AccountLocked):
-        from acom_tui.screens.locked import LockedScreen
-
-        return LockedScreen()
-    if isinstance(error, errors.AccountSuspended):
-        from acom_tui.screens.suspended import SuspendedScreen
-
-        return SuspendedScreen(error.reason)
-    if isinstance(error, errors.CardLost):
-        from acom_tui.screens.card_lost import CardLostScreen
-
-        return CardLostScreen()
-    if isinstance(error, errors.Maintenance):
-        from acom_tui.screens.maintenance import MaintenanceScreen
-
-        return MaintenanceScreen(error.ends_at)
-    if isinstance(error, errors.RateLimited):
-        from acom_tui.screens.rate_limited import RateLimitedScreen
-
-        wait = error.retry_after if error.retry_after is not None else 60.0
-        return RateLimitedScreen(now() + timedelta(seconds=wait))
-    if isinstance(error, errors.TransportError):
-        from acom_tui.screens.unreachable import UnreachableScreen
-
-        return UnreachableScreen(transport_problem(error), server_url)
-    return None
 
 
 # --- limits beside a field (added with the repayment simulator) ----------------------------

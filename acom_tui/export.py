@@ -25,11 +25,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Literal, TextIO
 
-from acom_tui.formatting import to_jst
+from acom_contract.jst import to_jst
 from acom_tui.i18n import Language, catalogue
 
 if TYPE_CHECKING:
-    from acom_tui.api.schemas import Statement, StatementKind
+    from acom_contract.schemas import Statement, StatementKind
 
 __all__ = [
     "COLUMNS",

@@ -9,14 +9,14 @@ below needs no tz database (Japan has had no daylight saving time since 1951).
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Final
 
+from acom_contract.jst import to_jst
 from acom_tui.i18n import Language
 
 __all__ = [
-    "JST",
     "format_countdown",
     "format_date",
     "format_datetime",
@@ -24,10 +24,8 @@ __all__ = [
     "format_rate",
     "format_time",
     "format_yen",
-    "to_jst",
 ]
 
-JST: Final = timezone(timedelta(hours=9), "JST")
 
 _JA_WEEKDAYS: Final = ("月", "火", "水", "木", "金", "土", "日")
 _EN_WEEKDAYS: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -57,13 +55,6 @@ def _require_int(value: object, what: str) -> int:
 def _check_lang(lang: str) -> None:
     if lang not in ("ja", "en"):
         raise ValueError(f"unsupported language {lang!r}")
-
-
-def to_jst(moment: datetime) -> datetime:
-    """``moment`` as Japan time; a naive datetime is refused rather than guessed."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError("a timezone-aware datetime is required")
-    return moment.astimezone(JST)
 
 
 def format_yen(amount: int, lang: Language) -> str:

@@ -22,12 +22,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from acom_tui.formatting import JST
+from acom_contract.jst import JST
 
 if TYPE_CHECKING:
+    from acom_contract.schemas import LoginResult
     from acom_tui.api.client import AdminClient, Client
     from acom_tui.api.demo import Demo
-    from acom_tui.api.schemas import LoginResult
     from acom_tui.config import ServerSettings
 
 __all__ = [

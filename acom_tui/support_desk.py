@@ -1,7 +1,7 @@
 """Whether the member support desk is open: business days 09:00-18:00 Japan time.
 
 "Business day" means Monday to Friday except Japanese national holidays (国民の祝日,
-including 振替休日 and 国民の休日), from the shared table in ``acom_tui.holidays``.
+including 振替休日 and 国民の休日), from the shared calendar in ``acom_contract.calendar``.
 Outside the table only weekends close the desk: showing "open" on an unlisted
 holiday costs a caller a recorded message, while an invented holiday would turn people
 away from a desk that is in fact answering.
@@ -13,19 +13,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Final
 
-from acom_tui.formatting import JST, format_datetime, format_time, to_jst
-from acom_tui.holidays import HOLIDAYS
+from acom_contract.calendar import is_weekday_business_day
+from acom_contract.jst import JST, to_jst
+from acom_tui.formatting import format_datetime, format_time
 from acom_tui.i18n import get_language, t
 
 __all__ = [
     "CLOSES",
-    "HOLIDAYS",
     "OPENS",
     "SUPPORT_PHONE",
     "DeskStatus",
     "describe_desk_status",
     "desk_status",
-    "is_business_day",
 ]
 
 OPENS: Final = time(9, 0)
@@ -43,10 +42,6 @@ class DeskStatus:
     closes_at: datetime | None
 
 
-def is_business_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in HOLIDAYS
-
-
 def _at(day: date, clock: time) -> datetime:
     return datetime.combine(day, clock, tzinfo=JST)
 
@@ -55,14 +50,14 @@ def desk_status(now: datetime) -> DeskStatus:
     """The desk at ``now`` (any aware datetime; judged by its Japan date and time)."""
     local = to_jst(now)
     today = local.date()
-    if is_business_day(today):
+    if is_weekday_business_day(today):
         if local < _at(today, OPENS):
             return DeskStatus(open=False, opens_at=_at(today, OPENS), closes_at=None)
         if local < _at(today, CLOSES):
             return DeskStatus(open=True, opens_at=None, closes_at=_at(today, CLOSES))
     day = today + timedelta(days=1)
-    # At most a handful of days (Golden Week); the bound only guards against a bad table.
-    while not is_business_day(day) and day - today < timedelta(days=31):
+    # At most a handful of days (Golden Week); the bound only guards against a broken calendar.
+    while not is_weekday_business_day(day) and day - today < timedelta(days=31):
         day += timedelta(days=1)
     return DeskStatus(open=False, opens_at=_at(day, OPENS), closes_at=None)
 

@@ -4,6 +4,8 @@
 the Textual widgets the login screen is built from (two inputs, a checkbox, a button and
 a few lines of text) with no code of ours. Each paints its first screen, writes the
 wall-clock time of that paint to FILE and exits, as ``acom-tui --benchmark-first-paint``.
+With ``--inputs`` it shows one line and two inputs, and with ``--stay`` it keeps running
+after the first paint: the per-session baseline of ``benchmarks/host.py``.
 """
 
 from __future__ import annotations
@@ -17,10 +19,14 @@ from textual.widgets import Button, Checkbox, Input, Label
 
 
 class BareApp(App[None]):
-    def __init__(self, record_to: Path, *, form: bool = False) -> None:
+    def __init__(
+        self, record_to: Path, *, form: bool = False, inputs: bool = False, stay: bool = False
+    ) -> None:
         super().__init__()
         self._record_to = record_to
         self._form = form
+        self._inputs = inputs
+        self._stay = stay
 
     def compose(self) -> ComposeResult:
         yield Label("Hello")
@@ -31,14 +37,22 @@ class BareApp(App[None]):
             yield Button("Log in", compact=True)
             for _ in range(4):
                 yield Label("Some text")
+        elif self._inputs:
+            yield Input(placeholder="8 digits", compact=True)
+            yield Input(placeholder="4 digits", password=True, compact=True)
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._painted)
 
     def _painted(self) -> None:
+        if self._stay:
+            return
         self._record_to.write_text(f"{time.time():.6f}\n", encoding="utf-8")
         self.exit()
 
 
 if __name__ == "__main__":
-    BareApp(Path(sys.argv[1]), form="--form" in sys.argv[2:]).run()
+    flags = sys.argv[2:]
+    BareApp(
+        Path(sys.argv[1]), form="--form" in flags, inputs="--inputs" in flags, stay="--stay" in flags
+    ).run()

@@ -48,7 +48,7 @@ TIMEOUT_S = 20.0
 
 
 def fixed_now() -> datetime:
-    from acom_tui.api.schemas import JST
+    from acom_contract.schemas import JST
 
     return datetime(2026, 12, 2, 10, 0, tzinfo=JST)  # a Wednesday, desk open
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from acom_tui.api.schemas import Bank
+from acom_contract.schemas import Bank
 
 # Codes are the real zengin bank codes; the flags follow the article (楽天銀行 is the bank
 # with round-the-clock instant transfers) and are otherwise illustrative.

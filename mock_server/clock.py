@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from acom_tui.api.schemas import JST
+from acom_contract.schemas import JST
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from acom_tui.api.schemas import ErrorEnvelope
+from acom_contract.schemas import ErrorEnvelope
 
 
 class ApiError(Exception):

@@ -20,7 +20,7 @@ import httpx
 from pydantic import Field, StrictInt
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from acom_tui.api.schemas import FaultSettings
+from acom_contract.schemas import FaultSettings
 from mock_server.errors import ApiError
 from mock_server.store import Store, meta
 

@@ -19,12 +19,24 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from acom_tui.api.schemas import JST, NoticeKind
-from acom_tui.formatting import format_date, format_yen
+from acom_contract.schemas import JST, NoticeKind
 from mock_server.domain import account
 from mock_server.domain.account import AccountState
 from mock_server.store import loans, meta, notices
 from mock_server.store.notices import Toggles
+
+_WEEKDAYS = ("月", "火", "水", "木", "金", "土", "日")
+
+
+def _yen(amount: int) -> str:
+    """``12,000円``: the mail's own wording (the client formats its screens itself)."""
+    return f"{amount:,}円"
+
+
+def _date(day: date) -> str:
+    """``2026年12月8日(火)``."""
+    return f"{day.year}年{day.month}月{day.day}日({_WEEKDAYS[day.weekday()]})"
+
 
 log = logging.getLogger("mock_server.mailer")
 
@@ -209,7 +221,7 @@ def _greeting(recipient: Recipient) -> str:
 def _due_message(recipient: Recipient, kind: NoticeKind, due: date, amount: int) -> Message:
     if kind == "due_today":
         subject = "【アコム】本日はご返済期日です"
-        lead = f"本日 {format_date(due, 'ja')} は、ご返済期日です。"
+        lead = f"本日 {_date(due)} は、ご返済期日です。"
         warning = (
             "\n本日中にご返済が確認できない場合、翌日から遅延損害金（年率20.0%）が"
             "発生し、新たなお借入れもご利用いただけなくなります。\n"
@@ -220,8 +232,8 @@ def _due_message(recipient: Recipient, kind: NoticeKind, due: date, amount: int)
         warning = ""
     body = (
         f"{_greeting(recipient)}{lead}\n\n"
-        f"ご返済期日: {format_date(due, 'ja')}\n"
-        f"ご返済金額（最低返済額）: {format_yen(amount, 'ja')}\n"
+        f"ご返済期日: {_date(due)}\n"
+        f"ご返済金額（最低返済額）: {_yen(amount)}\n"
         f"{warning}\n"
         "ご返済は、会員ページの「インターネット返済」のほか、アコムATM・提携ATM、"
         "銀行振込でも受け付けております。インターネット返済は24時間365日、"
@@ -236,14 +248,14 @@ def _overdue_message(
 ) -> Message:
     body = (
         f"{_greeting(recipient)}"
-        f"ご返済期日（{format_date(due, 'ja')}）を過ぎておりますが、"
-        f"{format_date(day, 'ja')} 時点でご返済の確認ができておりません。\n\n"
+        f"ご返済期日（{_date(due)}）を過ぎておりますが、"
+        f"{_date(day)} 時点でご返済の確認ができておりません。\n\n"
         f"期日からの経過日数: {view.overdue_days}日\n"
-        f"ご返済いただきたい金額（最低返済額）: {format_yen(view.minimum_payment, 'ja')}\n"
-        f"遅延損害金（年率20.0%、{format_date(day, 'ja')} 時点）: "
-        f"{format_yen(view.late_interest, 'ja')}\n"
-        f"一括でのご返済額（{format_date(day, 'ja')} 時点）: "
-        f"{format_yen(view.payoff_amount, 'ja')}\n\n"
+        f"ご返済いただきたい金額（最低返済額）: {_yen(view.minimum_payment)}\n"
+        f"遅延損害金（年率20.0%、{_date(day)} 時点）: "
+        f"{_yen(view.late_interest)}\n"
+        f"一括でのご返済額（{_date(day)} 時点）: "
+        f"{_yen(view.payoff_amount)}\n\n"
         "ご返済が確認できるまで、新たなお借入れはご利用いただけません。\n"
         "延滞が続きますと、信用情報機関に延滞の情報が登録されるほか、"
         "ご利用を停止させていただく場合があります。\n"

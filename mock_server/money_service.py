@@ -16,7 +16,9 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from acom_tui.api.schemas import (
+from acom_contract import eligibility
+from acom_contract.money import Allocation, OverpaymentError
+from acom_contract.schemas import (
     AccountStatus,
     BankAccount,
     Borrowing,
@@ -24,9 +26,8 @@ from acom_tui.api.schemas import (
     RepaymentQuote,
 )
 from mock_server.banks import BY_CODE
-from mock_server.domain import account, eligibility
+from mock_server.domain import account
 from mock_server.domain.account import AccountState
-from mock_server.domain.money import Allocation, OverpaymentError
 from mock_server.errors import ApiError, validation_error
 from mock_server.settings import ServerSettings
 from mock_server.store import audit, documents, ledger, loans, members

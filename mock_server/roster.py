@@ -20,13 +20,15 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from acom_tui.api.schemas import JST
+from acom_contract import eligibility
+from acom_contract.calendar import add_months
+from acom_contract.money import ceil_to_1000
+from acom_contract.schemas import JST
 from mock_server import money_service, roster_services
 from mock_server.banks import BY_CODE
 from mock_server.clock import CLOCK_KEY
-from mock_server.domain import account, eligibility
+from mock_server.domain import account
 from mock_server.domain.account import AccountState
-from mock_server.domain.money import ceil_to_1000
 from mock_server.hashing import ScryptParams, hash_secret
 from mock_server.store import ledger, loans, meta
 from mock_server.store.timefmt import iso
@@ -208,8 +210,8 @@ def _roster() -> list[Seed]:
 
 def next_cycle_day(today: date, cycle_day: int) -> date:
     """The first ``cycle_day`` of a month strictly after ``today``."""
-    candidate = account.add_months(today, 0, day_of_month=cycle_day)
-    return candidate if candidate > today else account.add_months(today, 1, day_of_month=cycle_day)
+    candidate = add_months(today, 0, day_of_month=cycle_day)
+    return candidate if candidate > today else add_months(today, 1, day_of_month=cycle_day)
 
 
 # --- replayed loan histories --------------------------------------------------------------
@@ -314,7 +316,7 @@ def replay_loan(seed: Seed, today: date) -> tuple[AccountState, list[ledger.Entr
     if cycle == "monthly":
         assert seed.monthly_due_day is not None
         target_due = next_cycle_day(today, seed.monthly_due_day)
-        due_before = account.add_months(target_due, -1, day_of_month=seed.monthly_due_day)
+        due_before = add_months(target_due, -1, day_of_month=seed.monthly_due_day)
         final_day = due_before - timedelta(days=rng.randint(0, 3))
         borrow_day = due_before - timedelta(days=20)  # first due: the cycle day 14+ days later
     else:
@@ -479,5 +481,6 @@ def seed(conn: sqlite3.Connection, now: datetime, scrypt: ScryptParams) -> None:
         "INSERT INTO staff(staff_id, name, password_hash) VALUES(?, ?, ?)",
         (STAFF_ID, "サポート 担当", hash_secret(STAFF_PASSWORD, scrypt)),
     )
-    roster_services.seed(conn, now)
+    certificates = {s.member_number: s.certificate_days_ago for s in _roster()}
+    roster_services.seed(conn, now, certificates)
     meta.put(conn, "seeded_at", iso(now))

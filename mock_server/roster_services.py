@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import calendar
 import sqlite3
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
+from acom_contract.calendar import add_months
 from mock_server import mailer
-from mock_server.domain.account import add_months
 from mock_server.store import documents, notices
 from mock_server.store.notices import Toggles
 
@@ -43,12 +44,15 @@ def card_expiry(contract: date, today: date) -> date:
         years += CARD_YEARS
 
 
-def seed(conn: sqlite3.Connection, now: datetime) -> None:
-    """Seed service rows for the roster members (inside the roster's transaction)."""
-    from mock_server import roster  # roster imports this module: import at call time
+def seed(
+    conn: sqlite3.Connection, now: datetime, certificates: Mapping[str, int | None]
+) -> None:
+    """Seed service rows for the roster members (inside the roster's transaction).
 
+    ``certificates``: for each member, how many days ago an accepted income certificate
+    was uploaded (None: none on file).
+    """
     today = now.date()
-    certificates = {s.member_number: s.certificate_days_ago for s in roster._roster()}
     for member in conn.execute("SELECT * FROM members ORDER BY member_number").fetchall():
         number = member["member_number"]
         days_ago = certificates.get(number)

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from acom_tui.api.schemas import JST
+from acom_contract.schemas import JST
 from mock_server.app import create_app
 from mock_server.clock import Clock
 from mock_server.hashing import ScryptParams
@@ -33,6 +33,11 @@ def _isolated_user_dirs(
     monkeypatch.setenv("ACOM_TUI_CONFIG", str(base / "config.toml"))
     monkeypatch.setenv("ACOM_TUI_DATA_DIR", str(base / "data"))
     monkeypatch.setenv("ACOM_TUI_LOG_DIR", str(base / "log"))
+    # Files saved "here" (an export with no ~/Downloads) land in the test's own folder,
+    # never in the repository.
+    work = base / "cwd"
+    work.mkdir()
+    monkeypatch.chdir(work)
 
 
 @pytest.fixture

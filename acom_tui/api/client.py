@@ -20,7 +20,6 @@ Retry rules (see ``docs/api-client.md``):
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
 import random
 import ssl
@@ -38,8 +37,7 @@ import httpx
 from pydantic import BaseModel, SecretStr, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
-from acom_tui.api import errors
-from acom_tui.api.schemas import (
+from acom_contract.schemas import (
     Account,
     AuditEntry,
     Bank,
@@ -89,6 +87,8 @@ from acom_tui.api.schemas import (
     SuspensionReason,
     UnlockRequest,
 )
+from acom_tui.api import errors
+from acom_tui.api.urls import is_loopback
 
 if TYPE_CHECKING:
     from acom_tui.config import ServerSettings
@@ -198,15 +198,6 @@ def _check_idempotency_key(key: str) -> str:
     return key
 
 
-def _is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def check_server_url(url: str, *, allow_insecure_http: bool = False) -> httpx.URL:
     """The server URL, if it is safe to send a PIN to; else ``InsecureURLError``/``ValueError``.
 
@@ -219,7 +210,7 @@ def check_server_url(url: str, *, allow_insecure_http: bool = False) -> httpx.UR
         raise ValueError(f"not a valid server URL: {exc}") from None
     if parsed.scheme not in ("http", "https") or not parsed.host:
         raise ValueError(f"the server URL must be http(s)://host[:port], got {url!r}")
-    if parsed.scheme == "http" and not (allow_insecure_http or _is_loopback(parsed.host)):
+    if parsed.scheme == "http" and not (allow_insecure_http or is_loopback(parsed.host)):
         raise errors.InsecureURLError(
             f"refusing plain http to {parsed.host}: use https "
             "(plain http is only allowed to this machine, or with allow_insecure_http)"

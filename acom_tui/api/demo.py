@@ -61,7 +61,7 @@ class InProcessTransport(httpx.AsyncBaseTransport):
 
 def default_demo_database() -> Path:
     """Where a demo that survives restarts keeps its data (``ACOM_TUI_DATA_DIR`` moves it)."""
-    from acom_tui.config import data_dir
+    from acom_tui.paths import data_dir
 
     return data_dir() / DEMO_DATABASE_NAME
 

@@ -21,7 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label
 
-from acom_tui.screens.base import AcomModal
+from acom_tui.dialogs.base import AcomModal
 from acom_tui.widgets.prose import Prose
 
 __all__ = ["ConfirmDialog"]

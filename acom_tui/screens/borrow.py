@@ -14,12 +14,9 @@ and offers the key that does it (F7 repay, F8 settings).
 from __future__ import annotations
 
 import asyncio
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
-from fractions import Fraction
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from textual import on, work
@@ -28,17 +25,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label
 
+from acom_contract.eligibility import BORROW_UNIT, transfer_arrival
+from acom_contract.jst import to_jst
+from acom_contract.money import ESTIMATE_DAYS, interest_estimate, minimum_payment
 from acom_tui import errors_ui
 from acom_tui.api import errors
-from acom_tui.formatting import (
-    format_date,
-    format_datetime,
-    format_rate,
-    format_time,
-    format_yen,
-    to_jst,
-)
-from acom_tui.holidays import is_public_holiday
+from acom_tui.formatting import format_date, format_datetime, format_rate, format_time, format_yen
 from acom_tui.i18n import catalogue, get_language, t
 from acom_tui.normalize import InputError
 from acom_tui.screens.base import AcomScreen
@@ -58,31 +50,20 @@ from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.prose import Prose
 
 if TYPE_CHECKING:
-    from acom_tui.api.schemas import Account, Bank, Borrowing, Profile, TransferKind
+    from acom_contract.schemas import Account, Bank, Borrowing, Profile, TransferKind
 
 __all__ = [
-    "BORROW_UNIT",
     "QUICK_AMOUNTS",
     "BorrowScreen",
     "Refusal",
     "borrow_rule",
     "describe_arrival",
-    "estimated_minimum_payment",
-    "interest_for_days",
-    "is_bank_business_day",
     "largest_borrowing",
-    "predict_transfer",
     "refusal_for",
     "refusal_from_account",
 ]
 
-BORROW_UNIT = 1000
 QUICK_AMOUNTS: tuple[tuple[str, int], ...] = (("f3", 10_000), ("f4", 30_000), ("f5", 50_000))
-# Transfer timing, as the server documents it (docs/rules-money.md).
-INSTANT_OPENS = time(0, 10)
-INSTANT_CLOSES = time(23, 49)
-SCHEDULED_AT = time(9, 30)
-ESTIMATE_DAYS = 30
 
 NextStep = Literal["repay", "settings"]
 # The key and the catalogue label of each next step (the bindings below use the same keys).
@@ -95,44 +76,9 @@ NEXT_STEP_KEYS: dict[NextStep, tuple[str, str]] = {
 # --- pure rules ---------------------------------------------------------------------------
 
 
-def is_bank_business_day(day: date) -> bool:
-    """Monday-Friday, not a public holiday, not the banks' break of 31 Dec - 3 Jan."""
-    year_end = (day.month == 12 and day.day == 31) or (day.month == 1 and day.day <= 3)
-    return day.weekday() < 5 and not is_public_holiday(day) and not year_end
-
-
 def predict_transfer(now: datetime, instant_bank: bool) -> tuple[TransferKind, datetime]:
-    """When a borrowing requested at ``now`` should reach the member's account.
-
-    Instant-transfer banks from 00:10 to 23:49 every day: a minute later. Otherwise the
-    first 09:30 on a bank business day strictly after ``now``. Japan time in and out.
-    """
-    local = to_jst(now)
-    clock = local.time().replace(second=0, microsecond=0)
-    if instant_bank and INSTANT_OPENS <= clock <= INSTANT_CLOSES:
-        return "instant", local + timedelta(minutes=1)
-    day = local.date()
-    while True:
-        slot = datetime.combine(day, SCHEDULED_AT, local.tzinfo)
-        if slot > local and is_bank_business_day(day):
-            return "scheduled", slot
-        day += timedelta(days=1)
-
-
-def interest_for_days(amount: int, rate_percent: Decimal, days: int = ESTIMATE_DAYS) -> int:
-    """``floor(amount x rate x days / 365)``, exactly (no binary fractions on the way)."""
-    return math.floor(Fraction(amount) * Fraction(rate_percent) / 100 * days / 365)
-
-
-def estimated_minimum_payment(principal_after: int, credit_limit: int, payoff_after: int) -> int:
-    """The cycle's minimum after a borrowing: ``ceil_to_1000(balance x k)``, at most the payoff.
-
-    k is 4.2% up to a 300,000-yen limit, else 3.0% (SPEC 2.5). What was already paid in the
-    cycle is not known here, which is why the screen calls this an estimate.
-    """
-    numerator, denominator = (42, 1000) if credit_limit <= 300_000 else (30, 1000)
-    raw = -(-principal_after * numerator // denominator)
-    return min(-(-raw // 1000) * 1000, payoff_after)
+    """When a borrowing requested at ``now`` should arrive: the server's rule, in Japan time."""
+    return transfer_arrival(to_jst(now), instant_bank)
 
 
 def largest_borrowing(available: int) -> int:
@@ -555,10 +501,13 @@ class BorrowScreen(AcomScreen[None]):
     def confirmation_rows(self, account: Account, amount: int) -> list[Row]:
         lang = get_language()
         principal_after = account.principal + amount
-        minimum = estimated_minimum_payment(
+        minimum = minimum_payment(
             principal_after, account.credit_limit, account.payoff_amount + amount
         )
-        interest = interest_for_days(amount, account.interest_rate)
+        today = to_jst(self.acom.server_clock.now()).date()
+        interest = interest_estimate(
+            amount, account.interest_rate, today, account.interest_free_until
+        )
         due = ""
         if account.principal > 0 and account.next_due_date is not None:
             due = t("money.borrow.confirm.due_same", date=format_date(account.next_due_date, lang))

@@ -33,7 +33,7 @@ from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.sparkline import BalanceHistory
 
 if TYPE_CHECKING:
-    from acom_tui.api.schemas import (
+    from acom_contract.schemas import (
         Account,
         MaintenanceWindow,
         Notice,

@@ -30,16 +30,17 @@ from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from acom_tui.formatting import JST, format_date
+from acom_contract.jst import JST
+from acom_tui.dialogs.file_picker import FilePicker
+from acom_tui.formatting import format_date
 from acom_tui.i18n import get_language, t
 from acom_tui.screens.base import AcomScreen
 from acom_tui.widgets.banner import Banner, BannerVariant
-from acom_tui.widgets.file_picker import FilePicker
 from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.prose import Prose
 
 if TYPE_CHECKING:
-    from acom_tui.api.schemas import Document, DocumentKind, Page
+    from acom_contract.schemas import Document, DocumentKind, Page
 
 __all__ = [
     "AUTO_REFRESH_LIMIT",

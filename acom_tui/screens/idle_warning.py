@@ -10,8 +10,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label
 
+from acom_tui.dialogs.base import AcomModal
 from acom_tui.i18n import t
-from acom_tui.screens.base import AcomModal
 from acom_tui.widgets.countdown import Countdown
 from acom_tui.widgets.prose import Prose
 

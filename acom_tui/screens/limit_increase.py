@@ -22,16 +22,23 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label
 
+from acom_contract.eligibility import (
+    LIMIT_STEP,
+    MAX_CREDIT_LIMIT,
+    certificate_rule_applies,
+    total_lending_ceiling,
+)
+from acom_tui.dialogs.base import AcomModal
 from acom_tui.formatting import format_date, format_rate, format_yen
 from acom_tui.i18n import get_language, t
 from acom_tui.normalize import InputError, Normalized, parse_amount_yen
-from acom_tui.screens.base import AcomModal, AcomScreen
+from acom_tui.screens.base import AcomScreen
 from acom_tui.widgets.banner import Banner, BannerVariant
 from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.prose import Prose
 
 if TYPE_CHECKING:
-    from acom_tui.api.schemas import Account, Document, LimitIncreaseApplication, Page, Profile
+    from acom_contract.schemas import Account, Document, LimitIncreaseApplication, Page, Profile
 
     # The answers the screen starts from, each a value or the error it raised.
     LimitAnswers = tuple[
@@ -39,37 +46,13 @@ if TYPE_CHECKING:
     ]
 
 __all__ = [
-    "CERTIFICATE_COMBINED",
-    "CERTIFICATE_LIMIT",
-    "LIMIT_STEP",
-    "MAX_LIMIT",
     "REASON_KEYS",
     "Eligibility",
     "LimitConfirm",
     "LimitIncreaseScreen",
-    "certificate_needed",
     "parse_requested_limit",
     "reason_text",
-    "total_lending_ceiling",
 ]
-
-LIMIT_STEP: Final = 10_000
-MAX_LIMIT: Final = 8_000_000
-# SPEC 2.6: a certificate from a limit of 500,000 (the article's 50万円以上), or when the
-# limit and other lenders' balances together pass 1,000,000.
-CERTIFICATE_LIMIT: Final = 500_000
-CERTIFICATE_COMBINED: Final = 1_000_000
-
-
-def total_lending_ceiling(annual_income: int, other_lenders_balance: int) -> int:
-    """The highest limit 総量規制 allows: a third of the income less other lenders' balances,
-    in whole 10,000-yen steps, capped at 8,000,000 (0 when nothing is left)."""
-    room = annual_income // 3 - other_lenders_balance
-    return max(0, min(MAX_LIMIT, room - room % LIMIT_STEP))
-
-
-def certificate_needed(limit: int, other_lenders_balance: int) -> bool:
-    return limit >= CERTIFICATE_LIMIT or limit + other_lenders_balance > CERTIFICATE_COMBINED
 
 
 def _limit_error(code: str, **params: str | int) -> InputError:
@@ -87,8 +70,8 @@ def parse_requested_limit(text: str, *, current_limit: int, ceiling: int) -> Nor
     value = parsed.value
     if value % LIMIT_STEP:
         raise _limit_error("STEP")
-    if value > MAX_LIMIT:
-        raise _limit_error("MAX", max=format_yen(MAX_LIMIT, lang))
+    if value > MAX_CREDIT_LIMIT:
+        raise _limit_error("MAX", max=format_yen(MAX_CREDIT_LIMIT, lang))
     if value <= current_limit:
         raise _limit_error("NOT_ABOVE", current=format_yen(current_limit, lang))
     if value > ceiling:
@@ -122,7 +105,9 @@ class Eligibility:
 
     @property
     def ceiling(self) -> int:
-        return total_lending_ceiling(self.profile.annual_income, self.profile.other_lenders_balance)
+        return total_lending_ceiling(
+            self.profile.verified_annual_income, self.profile.other_lenders_balance
+        )
 
     @property
     def can_apply(self) -> bool:
@@ -286,7 +271,8 @@ class LimitIncreaseScreen(AcomScreen[None]):
         values = {
             "limit": format_yen(account.credit_limit, lang),
             "rate": format_rate(account.interest_rate, lang),
-            "income": format_yen(profile.annual_income, lang),
+            # The income the decision uses: the one verified by a certificate (SPEC 2.10).
+            "income": format_yen(profile.verified_annual_income, lang),
             "others": format_yen(profile.other_lenders_balance, lang),
             "ceiling": format_yen(eligibility.ceiling, lang),
             "certificate": certificate,
@@ -295,7 +281,7 @@ class LimitIncreaseScreen(AcomScreen[None]):
             self.query_one(f"#limit-{key}", Label).update(value)
         note = t(
             "settings.limit.ceiling_note",
-            third=format_yen(profile.annual_income // 3, lang),
+            third=format_yen(profile.verified_annual_income // 3, lang),
             others=format_yen(profile.other_lenders_balance, lang),
         )
         if not eligibility.can_apply:
@@ -358,7 +344,7 @@ class LimitIncreaseScreen(AcomScreen[None]):
             field.value = f"{parsed.value:,}"
         lang = get_language()
         note = t("settings.limit.read_as", amount=format_yen(parsed.value, lang))
-        if certificate_needed(parsed.value, eligibility.profile.other_lenders_balance) and (
+        if certificate_rule_applies(parsed.value, eligibility.profile.other_lenders_balance) and (
             eligibility.certificate_until is None
         ):
             note += "\n" + t("settings.limit.needs_certificate")

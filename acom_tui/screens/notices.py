@@ -21,15 +21,16 @@ from textual.widgets import DataTable, Label
 
 from acom_tui.formatting import format_datetime
 from acom_tui.i18n import get_language, t
-from acom_tui.screens.base import AcomScreen, localize_bindings
+from acom_tui.keys import localize_bindings
+from acom_tui.screens.base import AcomScreen
 from acom_tui.screens.statements import short_date
 from acom_tui.widgets.banner import Banner
 from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.prose import Prose
 
 if TYPE_CHECKING:
+    from acom_contract.schemas import Notice, NoticePage
     from acom_tui.api.client import Client
-    from acom_tui.api.schemas import Notice, NoticePage
 
 __all__ = ["NOTICES_PAGE", "NoticeTable", "NoticeViewScreen", "NoticesScreen", "notice_cells"]
 

@@ -30,8 +30,8 @@ from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.prose import Prose
 
 if TYPE_CHECKING:
+    from acom_contract.schemas import NotificationSettings, Profile
     from acom_tui.api.client import Client
-    from acom_tui.api.schemas import NotificationSettings, Profile
 
 __all__ = ["TOGGLES", "NotificationSettingsScreen"]
 
@@ -165,7 +165,7 @@ class NotificationSettingsScreen(AcomScreen[None]):
         saved = self.saved
         if saved is None:
             return
-        from acom_tui.api.schemas import NotificationSettings
+        from acom_contract.schemas import NotificationSettings
 
         field = self.query_one("#settings-email", Input)
         toggles = self._toggles()
@@ -223,7 +223,7 @@ class NotificationSettingsScreen(AcomScreen[None]):
 
     def _change_email_then_save(self, wanted: NotificationSettings) -> None:
         """The PIN prompt changes the registered address; the toggles follow once it has."""
-        from acom_tui.widgets.step_up import StepUpOutcome, StepUpPrompt
+        from acom_tui.dialogs.step_up import StepUpOutcome, StepUpPrompt
 
         client = self.client
         email = wanted.email
@@ -231,7 +231,7 @@ class NotificationSettingsScreen(AcomScreen[None]):
             return
 
         async def change(pin: SecretStr) -> Profile:
-            from acom_tui.api.schemas import ProfileUpdate
+            from acom_contract.schemas import ProfileUpdate
 
             return await client.update_profile(ProfileUpdate(email=email), current_pin=pin)
 

@@ -25,6 +25,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label
 
+from acom_tui.dialogs.step_up import wrong_pin_text
 from acom_tui.i18n import catalogue, get_language, t
 from acom_tui.normalize import InputError, parse_pin
 from acom_tui.screens.base import AcomScreen
@@ -32,7 +33,6 @@ from acom_tui.widgets.banner import Banner, BannerVariant
 from acom_tui.widgets.digits_input import PinInput
 from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.prose import Prose
-from acom_tui.widgets.step_up import wrong_pin_text
 
 __all__ = [
     "PIN_FIELDS",

@@ -29,6 +29,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from acom_tui.dialogs.base import AcomModal
+from acom_tui.dialogs.step_up import StepUpOutcome, StepUpPrompt, join_names
 from acom_tui.formatting import format_date, format_yen
 from acom_tui.i18n import get_language, t
 from acom_tui.normalize import (
@@ -39,18 +41,17 @@ from acom_tui.normalize import (
     parse_phone,
     parse_postal_code,
 )
-from acom_tui.screens.base import AcomModal, AcomScreen
+from acom_tui.screens.base import AcomScreen
 from acom_tui.support_desk import SUPPORT_PHONE
 from acom_tui.widgets.banner import Banner, BannerVariant
 from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.prose import Prose
-from acom_tui.widgets.step_up import StepUpOutcome, StepUpPrompt, join_names
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
 
+    from acom_contract.schemas import Profile
     from acom_tui.api.errors import ValidationFailed
-    from acom_tui.api.schemas import Profile
 
 __all__ = [
     "FIELDS",
@@ -325,7 +326,7 @@ def collect_changes(profile: Profile, values: Mapping[str, str]) -> ProfileChang
     if result.problems:
         return result
 
-    from acom_tui.api.schemas import Address, Employer
+    from acom_contract.schemas import Address, Employer
 
     address = Address(
         postal_code=parsed["address.postal_code"],
@@ -625,8 +626,8 @@ class ProfileScreen(AcomScreen[None]):
         session = self.acom.session
 
         async def send(pin: SecretStr) -> Profile:
+            from acom_contract.schemas import ProfileUpdate
             from acom_tui.api.errors import Unauthenticated
-            from acom_tui.api.schemas import ProfileUpdate
 
             if session is None:
                 raise Unauthenticated("not logged in")

@@ -32,14 +32,15 @@ from textual.widgets import Button, Label
 
 from acom_tui import errors_ui
 from acom_tui.api import errors
+from acom_tui.dialogs.base import AcomModal
 from acom_tui.i18n import t
-from acom_tui.screens.base import AcomModal, AcomScreen
+from acom_tui.screens.base import AcomScreen
 from acom_tui.widgets.banner import Banner
 from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.prose import Prose
 
 if TYPE_CHECKING:
-    from acom_tui.api.schemas import BankAccount
+    from acom_contract.schemas import BankAccount
 
 __all__ = [
     "ConfirmMovement",

@@ -43,7 +43,7 @@ from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.prose import Prose
 
 if TYPE_CHECKING:
-    from acom_tui.api.schemas import Account, Bank, Repayment, RepaymentQuote
+    from acom_contract.schemas import Account, Bank, Repayment, RepaymentQuote
 
 __all__ = [
     "RepayScreen",

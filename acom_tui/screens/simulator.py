@@ -28,9 +28,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, DataTable, Input, Label
 
+from acom_contract.jst import JST
 from acom_tui import errors_ui
 from acom_tui.api.errors import ValidationFailed
-from acom_tui.formatting import JST, format_date, format_rate, format_yen
+from acom_tui.formatting import format_date, format_rate, format_yen
 from acom_tui.i18n import Language, get_language, t
 from acom_tui.normalize import HYPHENS, InputError, Normalized, parse_amount_yen
 from acom_tui.screens.base import AcomScreen
@@ -40,7 +41,7 @@ from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.prose import Prose
 
 if TYPE_CHECKING:
-    from acom_tui.api.schemas import Simulation, SimulationRow
+    from acom_contract.schemas import Simulation, SimulationRow
 
 __all__ = [
     "GUEST_RATE",

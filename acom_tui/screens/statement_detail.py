@@ -23,7 +23,7 @@ from acom_tui.screens.base import AcomScreen
 from acom_tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
-    from acom_tui.api.schemas import Statement
+    from acom_contract.schemas import Statement
 
 __all__ = ["StatementDetailScreen", "detail_fields"]
 

@@ -30,24 +30,27 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, Tab, Tabs
 
+from acom_contract.jst import to_jst
+from acom_tui.dialogs.base import AcomModal
 from acom_tui.dialogs.confirm import ConfirmDialog
-from acom_tui.formatting import format_date, format_datetime, format_rate, format_yen, to_jst
+from acom_tui.formatting import format_date, format_datetime, format_rate, format_yen
 from acom_tui.i18n import get_language, t
+from acom_tui.keys import localize_bindings
 from acom_tui.normalize import HYPHENS, InputError
-from acom_tui.screens.base import AcomModal, AcomScreen, busy, localize_bindings
+from acom_tui.screens.base import AcomScreen, busy
 from acom_tui.widgets.banner import Banner
 from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.prose import Prose
 
 if TYPE_CHECKING:
-    from acom_tui.api.client import Client
-    from acom_tui.api.schemas import (
+    from acom_contract.schemas import (
         Account,
         ElectronicDelivery,
         Page,
         Statement,
         StatementKind,
     )
+    from acom_tui.api.client import Client
     from acom_tui.export import ExportResult
 
 __all__ = [

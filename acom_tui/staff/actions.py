@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, cast
 from acom_tui.staff.rules import IDENTITY_CHECKED, ActionKind
 
 if TYPE_CHECKING:
+    from acom_contract.schemas import IdentityDocument, MemberSummary, OneTimePin, SuspensionReason
     from acom_tui.api.client import StaffClient
-    from acom_tui.api.schemas import IdentityDocument, MemberSummary, OneTimePin, SuspensionReason
 
 __all__ = ["ActionRequest", "perform"]
 

@@ -19,7 +19,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from acom_tui.i18n import set_language, t
-from acom_tui.screens.base import localize_bindings
+from acom_tui.keys import localize_bindings
 from acom_tui.screens.too_small import SizeGuard
 from acom_tui.session import LOGOUT_TIMEOUT_S, ServerClock, system_now
 from acom_tui.shell import BackendSlot, key_display
@@ -247,7 +247,7 @@ class StaffApp(App[int], inherit_bindings=False):
 
 
 def _open_demo() -> StaffBackend:
-    from acom_tui.cli import setup_logging
+    from acom_tui.logs import setup_logging
     from acom_tui.staff.session import open_staff_demo
 
     setup_logging()
@@ -255,7 +255,7 @@ def _open_demo() -> StaffBackend:
 
 
 def _open_server(url: str, allow_insecure_http: bool) -> StaffBackend:
-    from acom_tui.cli import setup_logging
+    from acom_tui.logs import setup_logging
     from acom_tui.staff.session import open_staff_server
 
     setup_logging()

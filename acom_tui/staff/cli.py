@@ -41,8 +41,8 @@ from acom_tui.staff.rules import (
 if TYPE_CHECKING:
     from pydantic import SecretStr
 
+    from acom_contract.schemas import AuditEntry, MemberSummary, OneTimePin
     from acom_tui.api.client import StaffClient
-    from acom_tui.api.schemas import AuditEntry, MemberSummary, OneTimePin
 
 __all__ = [
     "EXIT_OK",
@@ -191,14 +191,15 @@ def _reason(text: str) -> str:
 
 def _server(args: argparse.Namespace, environ: Mapping[str, str]) -> str | None:
     """The server URL, or None for the demo."""
-    from acom_tui.cli import check_url_shape, config_file
+    from acom_tui.api.urls import url_problem
+    from acom_tui.paths import config_path
 
     if args.demo:
         return None
     url: str | None = args.server
     allow_insecure: bool = args.allow_insecure_http
     if url is None:
-        path = config_file(environ)
+        path = config_path(environ)
         if path.exists():
             from acom_tui.config import ConfigError, load_settings
 
@@ -211,7 +212,7 @@ def _server(args: argparse.Namespace, environ: Mapping[str, str]) -> str | None:
             allow_insecure = allow_insecure or settings.server.allow_insecure_http
     if url is None:
         raise UsageError(t("staff.cli.no_server"))
-    problem = check_url_shape(url, allow_insecure_http=allow_insecure)
+    problem = url_problem(url, allow_insecure_http=allow_insecure)
     if problem is not None:
         raise UsageError(t("cli.bad_server", error=problem))
     args.allow_insecure_http = allow_insecure
@@ -391,7 +392,7 @@ async def _run(args: argparse.Namespace, url: str | None, password: SecretStr, i
                     reason_code=getattr(args, "code", None),
                 )
                 result = await perform(client, args.member_number, request)
-                from acom_tui.api.schemas import OneTimePin
+                from acom_contract.schemas import OneTimePin
 
                 if isinstance(result, OneTimePin):
                     _show_pin(io, result, as_json=args.json)

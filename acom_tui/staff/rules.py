@@ -32,7 +32,7 @@ ACTIONS: Final[tuple[ActionKind, ...]] = (
     "card_reissued",
 )
 
-# The wire values of acom_tui.api.schemas (a test holds them equal); repeated here so the
+# The wire values of acom_contract.schemas (a test holds them equal); repeated here so the
 # rules need no pydantic.
 IDENTITY_DOCUMENTS: Final = (
     "drivers_license",

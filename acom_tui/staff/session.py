@@ -20,9 +20,9 @@ from acom_tui.session import LOGOUT_TIMEOUT_S, IdlePhase, Now, ServerClock, idle
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from acom_contract.schemas import StaffLoginResult
     from acom_tui.api.client import StaffClient
     from acom_tui.api.demo import Demo
-    from acom_tui.api.schemas import StaffLoginResult
 
 __all__ = [
     "StaffBackend",

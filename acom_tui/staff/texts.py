@@ -11,11 +11,12 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from acom_tui.formatting import format_datetime, to_jst
+from acom_contract.jst import to_jst
+from acom_tui.formatting import format_datetime
 from acom_tui.i18n import catalogue, get_language, t
 
 if TYPE_CHECKING:
-    from acom_tui.api.schemas import AuditEntry, MemberSummary
+    from acom_contract.schemas import AuditEntry, MemberSummary
 
 __all__ = [
     "action_label",

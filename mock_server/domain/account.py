@@ -15,13 +15,14 @@ would charge up to a yen less per day than settling once (see docs/rules-money.m
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Literal
 
-from mock_server.domain.money import (
+from acom_contract.calendar import add_months
+from acom_contract.eligibility import BORROW_UNIT
+from acom_contract.money import (
     LATE_RATE,
     Allocation,
     InvalidAmountError,
@@ -39,20 +40,6 @@ CYCLE_DAYS = 35
 INTEREST_FREE_DAYS = 30
 #: Monthly cycle: the first due date is the first cycle day at least this many days away.
 MONTHLY_FIRST_DUE_MIN_DAYS = 14
-BORROW_UNIT = 1000
-
-
-def add_months(day: date, months: int, *, day_of_month: int | None = None) -> date:
-    """``day`` moved by whole months; a day the target month lacks becomes its last day.
-
-    ``day_of_month`` (1-31) replaces ``day.day`` so that a cycle day of 31 comes back to the
-    31st after passing through a 30-day month.
-    """
-    wanted = day.day if day_of_month is None else day_of_month
-    month_index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(month_index, 12)
-    month += 1
-    return date(year, month, min(wanted, calendar.monthrange(year, month)[1]))
 
 
 def interest_free_until(contract_date: date, *, first_contract: bool) -> date | None:

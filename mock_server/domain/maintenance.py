@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Literal
 
-from acom_tui.api.schemas import JST
+from acom_contract.schemas import JST
 
 WEEKLY_START = time(1, 0)
 WEEKLY_END = time(5, 0)

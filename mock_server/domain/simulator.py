@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from mock_server.domain.money import interest_for_days
+from acom_contract.money import interest_for_days
 
 PERIOD_DAYS = 30
 SIMULATION_YEAR_DAYS = 365

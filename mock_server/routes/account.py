@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from acom_tui.api.schemas import Account
+from acom_contract.schemas import Account
 from mock_server import money_service
 from mock_server.auth import Ctx, MemberId
 from mock_server.context import Context

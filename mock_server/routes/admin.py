@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
 
-from acom_tui.api.schemas import (
+from acom_contract.schemas import (
     STAFF_ID_PATTERN,
     Account,
     ClockAdvance,

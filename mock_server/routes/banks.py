@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from acom_tui.api.schemas import Bank
+from acom_contract.schemas import Bank
 from mock_server.banks import BANKS
 from mock_server.errors import responses
 

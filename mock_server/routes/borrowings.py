@@ -8,7 +8,7 @@ from datetime import datetime
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from acom_tui.api.schemas import Borrowing, BorrowRequest
+from acom_contract.schemas import Borrowing, BorrowRequest
 from mock_server import idempotent, money_service
 from mock_server.auth import Ctx, MemberId
 from mock_server.errors import responses

@@ -23,7 +23,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
-from acom_tui.api.schemas import Document, DocumentKind, Page
+from acom_contract.schemas import Document, DocumentKind, Page
 from mock_server.auth import Ctx, MemberId
 from mock_server.context import Context
 from mock_server.errors import ApiError, responses, validation_error

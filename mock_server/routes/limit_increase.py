@@ -9,15 +9,15 @@ from decimal import Decimal
 
 from fastapi import APIRouter
 
-from acom_tui.api.schemas import LimitIncreaseApplication, LimitIncreaseRequest, Page
-from mock_server import money_service
-from mock_server.auth import Ctx, MemberId
-from mock_server.domain import account
-from mock_server.domain.eligibility import (
+from acom_contract.eligibility import (
     LimitRequestError,
     decide_limit_increase,
     validate_requested_limit,
 )
+from acom_contract.schemas import LimitIncreaseApplication, LimitIncreaseRequest, Page
+from mock_server import money_service
+from mock_server.auth import Ctx, MemberId
+from mock_server.domain import account
 from mock_server.errors import responses, validation_error
 from mock_server.routes.notifications import Cursor, Limit, next_cursor, parse_cursor
 from mock_server.store import applications, audit, documents, loans, members

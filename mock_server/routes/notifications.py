@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from acom_tui.api.schemas import (
+from acom_contract.schemas import (
     MailItem,
     MemberNumber,
     Notice,

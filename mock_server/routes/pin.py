@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from fastapi import APIRouter, Request, Response
 
-from acom_tui.api.schemas import PinChangeRequest
+from acom_contract.schemas import PinChangeRequest
 from mock_server.auth import Ctx, MemberId, bearer_token
 from mock_server.domain import lockout
 from mock_server.domain.pin_rules import weak_pin_reason

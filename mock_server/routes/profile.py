@@ -9,7 +9,7 @@ from datetime import date
 
 from fastapi import APIRouter
 
-from acom_tui.api.schemas import (
+from acom_contract.schemas import (
     Address,
     BankAccount,
     ElectronicDelivery,

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from fastapi import APIRouter, Request, Response
 
-from acom_tui.api.schemas import LoginRequest, LoginResult
+from acom_contract.schemas import LoginRequest, LoginResult
 from mock_server import money_service
 from mock_server.auth import Ctx, bearer_token
 from mock_server.context import Context

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from acom_tui.api.schemas import Simulation, SimulationRequest, SimulationRow
+from acom_contract.schemas import Simulation, SimulationRequest, SimulationRow
 from mock_server.domain import simulator
 from mock_server.errors import ApiError, responses, validation_error
 

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from acom_tui.api.schemas import (
+from acom_contract.schemas import (
     AuditEntry,
     CardReissueRequest,
     ErrorEnvelope,

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from acom_tui.api.schemas import JST, Page, Statement, StatementKind
+from acom_contract.schemas import JST, Page, Statement, StatementKind
 from mock_server import money_service
 from mock_server.auth import Ctx, MemberId
 from mock_server.errors import ApiError, responses, validation_error

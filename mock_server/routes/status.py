@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from acom_tui.api.schemas import MaintenanceWindow, Status
+from acom_contract.schemas import MaintenanceWindow, Status
 from mock_server.auth import Ctx
 from mock_server.domain import maintenance
 

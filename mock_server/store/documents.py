@@ -10,8 +10,8 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from acom_tui.api.schemas import DocumentStatus
-from mock_server.domain.eligibility import certificate_is_valid, certificate_valid_until
+from acom_contract.eligibility import certificate_is_valid, certificate_valid_until
+from acom_contract.schemas import DocumentStatus
 from mock_server.store.timefmt import iso, parse
 
 REVIEW_STARTS_AFTER = timedelta(minutes=1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from acom_tui.api.schemas import JST
+from acom_contract.schemas import JST
 
 
 def iso(at: datetime) -> str:

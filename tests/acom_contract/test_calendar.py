@@ -51,3 +51,33 @@ def test_every_year_to_2040_has_the_statutory_sixteen_or_more() -> None:
         days = [date(year, 1, 1) + timedelta(days=n) for n in range(366)]
         count = sum(1 for d in days if d.year == year and is_public_holiday(d))
         assert count >= 16, year
+
+
+def test_every_year_obeys_the_holiday_law() -> None:
+    """The rules of 国民の祝日に関する法律 checked on what the calendar gives, 2025-2040."""
+    first, last = date(2025, 1, 1), date(2040, 12, 31)
+    days = (first + timedelta(days=n) for n in range((last - first).days + 1))
+    HOLIDAYS = {day: name for day in days if (name := holiday_name(day)) is not None}
+    assert sum(d.year == 2026 for d in HOLIDAYS) == 18
+    assert sum(d.year == 2027 for d in HOLIDAYS) == 17
+    assert sum(d.year == 2029 for d in HOLIDAYS) == 19
+    happy_mondays = {"成人の日", "海の日", "敬老の日", "スポーツの日"}
+    for day, name in HOLIDAYS.items():
+        if name in happy_mondays:
+            assert day.weekday() == 0, (day, name)
+        if name == "振替休日":
+            # The first non-holiday after a holiday that fell on a Sunday.
+            before = day - timedelta(days=1)
+            while before.weekday() != 6:
+                assert before in HOLIDAYS, day
+                before -= timedelta(days=1)
+            assert before in HOLIDAYS, day
+        if name == "国民の休日":
+            assert day - timedelta(days=1) in HOLIDAYS and day + timedelta(days=1) in HOLIDAYS
+    # Every Sunday holiday has its substitute.
+    for day in HOLIDAYS:
+        if day.weekday() == 6:
+            after = day + timedelta(days=1)
+            while after in HOLIDAYS and HOLIDAYS[after] != "振替休日" and after <= last:
+                after += timedelta(days=1)
+            assert HOLIDAYS.get(after) == "振替休日", day

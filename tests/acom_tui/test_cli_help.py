@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from acom_tui import cli
+from acom_tui import cli, logs
 from acom_tui.config import ConfigError
 from acom_tui.keymap import binding_ids, check_keymap, unknown_keymap_ids
 
@@ -173,15 +173,15 @@ def log_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_the_log_rotates_and_stays_private(log_dir: Path) -> None:
-    path = cli.setup_logging()
+    path = logs.setup_logging()
     assert path == log_dir / "acom-tui.log"
     line = "x" * 1000
-    for _ in range(cli.LOG_MAX_BYTES // 1000 * (cli.LOG_BACKUPS + 2)):
+    for _ in range(logs.LOG_MAX_BYTES // 1000 * (logs.LOG_BACKUPS + 2)):
         logging.getLogger("acom_tui.test").info(line)
     names = sorted(p.name for p in log_dir.iterdir())
     assert names == ["acom-tui.log", "acom-tui.log.1", "acom-tui.log.2", "acom-tui.log.3"]
     for file in log_dir.iterdir():
-        assert file.stat().st_size <= cli.LOG_MAX_BYTES
+        assert file.stat().st_size <= logs.LOG_MAX_BYTES
         assert file.stat().st_mode & 0o777 == 0o600, file.name
 
 
@@ -200,14 +200,14 @@ def test_http_requests_are_logged_only_at_debug(
             handler.flush()
         return (log_dir / "acom-tui.log").read_text(encoding="utf-8")
 
-    cli.setup_logging()
+    logs.setup_logging()
     logging.getLogger("acom_tui.test").info("started")
     text = one_request()
     assert "started" in text
     assert "/v1/status" not in text
 
     monkeypatch.setenv("ACOM_TUI_LOG_LEVEL", "debug")
-    cli.setup_logging()
+    logs.setup_logging()
     assert "/v1/status" in one_request()
 
 

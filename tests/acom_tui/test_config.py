@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from acom_tui import config
+from acom_tui import config, paths
 from acom_tui.config import ConfigError, Settings, load_settings, save_preferences
 
 
@@ -33,15 +33,15 @@ def test_missing_file_gives_the_defaults(cfg: Path) -> None:
 
 
 def test_the_environment_variable_moves_the_file(cfg: Path) -> None:
-    assert config.config_path() == cfg
+    assert paths.config_path() == cfg
 
 
 def test_without_the_variable_the_platform_config_dir_is_used(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv("ACOM_TUI_CONFIG")
-    assert config.config_path().name == "config.toml"
-    assert config.config_path().parent.name == "acom-tui"
+    assert paths.config_path().name == "config.toml"
+    assert paths.config_path().parent.name == "acom-tui"
 
 
 def test_a_full_file_is_read(cfg: Path) -> None:
@@ -205,13 +205,13 @@ def test_directories_follow_their_environment_variables(
 ) -> None:
     monkeypatch.setenv("ACOM_TUI_LOG_DIR", str(tmp_path / "logs"))
     monkeypatch.setenv("ACOM_TUI_DATA_DIR", str(tmp_path / "data"))
-    assert config.log_dir() == tmp_path / "logs"
-    assert config.log_path() == tmp_path / "logs" / "acom-tui.log"
-    assert config.data_dir() == tmp_path / "data"
+    assert paths.log_dir() == tmp_path / "logs"
+    assert paths.log_path() == tmp_path / "logs" / "acom-tui.log"
+    assert paths.data_dir() == tmp_path / "data"
 
 
 def test_directories_default_to_the_platform_ones(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ACOM_TUI_LOG_DIR", raising=False)
     monkeypatch.delenv("ACOM_TUI_DATA_DIR", raising=False)
-    assert "acom-tui" in config.log_dir().parts
-    assert "acom-tui" in config.data_dir().parts
+    assert "acom-tui" in paths.log_dir().parts
+    assert "acom-tui" in paths.data_dir().parts

@@ -12,7 +12,7 @@ from keyring.backend import KeyringBackend
 from keyring.backends import fail
 from keyring.errors import KeyringError, PasswordDeleteError
 
-from acom_tui import config
+from acom_tui import paths
 from acom_tui.credentials import SERVICE, USERNAME, CredentialStore, KeyringResult
 
 
@@ -154,7 +154,7 @@ def test_nothing_is_written_to_a_file_when_the_keyring_fails(
     use_backend: Install, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    places = [tmp_path, config.config_path().parent, config.data_dir(), config.log_dir()]
+    places = [tmp_path, paths.config_path().parent, paths.data_dir(), paths.log_dir()]
     before = {p for place in places if place.exists() for p in place.rglob("*")}
     use_backend(fail.Keyring())
     assert not CredentialStore().remember("10000001").available

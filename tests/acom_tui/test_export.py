@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from acom_tui.api.schemas import JST, Statement
+from acom_contract.schemas import JST, Statement
 from acom_tui.export import (
     COLUMNS,
     CsvExport,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from acom_tui.api.schemas import JST, Statement
+from acom_contract.schemas import JST, Statement
 from acom_tui.export import CsvExport, check_folder, folder_problem
 
 CARD = Statement(

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from acom_contract.jst import JST, to_jst
 from acom_tui.formatting import (
-    JST,
     format_countdown,
     format_date,
     format_datetime,
@@ -20,7 +20,6 @@ from acom_tui.formatting import (
     format_rate,
     format_time,
     format_yen,
-    to_jst,
 )
 
 NEW_YORK = timezone(timedelta(hours=-5))

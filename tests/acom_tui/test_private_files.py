@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from acom_tui.cli import setup_logging
-from acom_tui.config import log_path
 from acom_tui.export import CsvExport
+from acom_tui.logs import setup_logging
+from acom_tui.paths import log_path
 
 
 def _mode(path: Path) -> int:

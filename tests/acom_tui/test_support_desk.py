@@ -3,18 +3,16 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from acom_contract.jst import JST
 from acom_tui import i18n
-from acom_tui.formatting import JST
 from acom_tui.support_desk import (
-    HOLIDAYS,
     DeskStatus,
     describe_desk_status,
     desk_status,
-    is_business_day,
 )
 
 NEW_YORK = timezone(timedelta(hours=-5))
@@ -116,46 +114,16 @@ def test_year_end_is_not_a_closure() -> None:
     assert desk_status(jst(2026, 12, 31, 10, 0)).open is True
 
 
-def test_years_outside_the_table_fall_back_to_weekends() -> None:
-    # 1 January 2030 is a Tuesday; with no table for 2030 the desk counts as open.
-    assert desk_status(jst(2030, 1, 1, 10, 0)).open is True
+def test_holidays_of_later_years_close_the_desk() -> None:
+    # 1 January 2030 is a Tuesday and a holiday; Wednesday 2 January opens at 09:00.
+    assert desk_status(jst(2030, 1, 1, 10, 0)) == DeskStatus(False, jst(2030, 1, 2, 9, 0), None)
+    # Mon 12 Feb 2029 is the substitute holiday for 建国記念の日 (a Sunday).
+    assert desk_status(jst(2029, 2, 12, 10, 0)).open is False
 
 
 def test_naive_now_is_refused() -> None:
     with pytest.raises(ValueError, match="aware"):
         desk_status(datetime(2026, 12, 4, 12, 0))
-
-
-def test_business_days() -> None:
-    assert is_business_day(date(2026, 12, 4)) is True
-    assert is_business_day(date(2026, 12, 5)) is False
-    assert is_business_day(date(2026, 12, 6)) is False
-    assert is_business_day(date(2026, 9, 22)) is False
-
-
-def test_holiday_table_obeys_the_holiday_law() -> None:
-    assert sum(d.year == 2026 for d in HOLIDAYS) == 18
-    assert sum(d.year == 2027 for d in HOLIDAYS) == 17
-    happy_mondays = {"成人の日", "海の日", "敬老の日", "スポーツの日"}
-    for day, name in HOLIDAYS.items():
-        if name in happy_mondays:
-            assert day.weekday() == 0, (day, name)
-        if name == "振替休日":
-            # The first non-holiday after a holiday that fell on a Sunday.
-            before = day - timedelta(days=1)
-            while before.weekday() != 6:
-                assert before in HOLIDAYS, day
-                before -= timedelta(days=1)
-            assert before in HOLIDAYS, day
-        if name == "国民の休日":
-            assert day - timedelta(days=1) in HOLIDAYS and day + timedelta(days=1) in HOLIDAYS
-    # Every Sunday holiday has its substitute.
-    for day in HOLIDAYS:
-        if day.weekday() == 6:
-            after = day + timedelta(days=1)
-            while after in HOLIDAYS and HOLIDAYS[after] != "振替休日":
-                after += timedelta(days=1)
-            assert HOLIDAYS.get(after) == "振替休日", day
 
 
 @pytest.mark.usefixtures("language")

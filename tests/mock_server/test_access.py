@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from acom_tui.api.schemas import JST
+from acom_contract.schemas import JST
 from mock_server.app import create_app
 from mock_server.clock import Clock
 from mock_server.settings import ServerSettings

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import httpx
 import pytest
 
-from acom_tui.api.schemas import JST
+from acom_contract.schemas import JST
 from mock_server.clock import Clock
 from mock_server.store import Store
 

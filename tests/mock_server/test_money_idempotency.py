@@ -9,7 +9,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from acom_tui.api.schemas import BorrowRequest
+from acom_contract.schemas import BorrowRequest
 from mock_server import idempotent
 from mock_server.clock import Clock
 from mock_server.store import Store, idempotency

@@ -20,10 +20,11 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
+from acom_contract import eligibility
+from acom_contract.money import OverpaymentError
 from mock_server.app import create_app
 from mock_server.clock import Clock
-from mock_server.domain import account, eligibility
-from mock_server.domain.money import OverpaymentError
+from mock_server.domain import account
 from mock_server.settings import ServerSettings
 from mock_server.store import Store
 from tests.conftest import ADMIN_TOKEN, FIXED_NOW, TEST_SCRYPT

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import httpx
 import pytest
 
-from acom_tui.api.schemas import JST
+from acom_contract.schemas import JST
 from mock_server.store import Store
 
 PIN = "4829"

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from acom_tui.api.schemas import JST
+from acom_contract.schemas import JST
 from mock_server import mailer
 from mock_server.app import create_app
 from mock_server.clock import Clock

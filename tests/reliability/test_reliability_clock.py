@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from reliability_support import needs_script
 
-from acom_tui.api.schemas import JST
+from acom_contract.schemas import JST
 from benchmarks.mock_process import MockServer
 from mock_server import roster
 from mock_server.clock import CLOCK_KEY, Clock, Position, SharedClock

@@ -13,9 +13,9 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 from reliability_support import MEMBER, PIN, needs_script, read_books
 
+from acom_contract.schemas import FaultSettings
 from acom_tui.api import errors
 from acom_tui.api.client import AdminClient, Client, RetryPolicy, Timeouts
-from acom_tui.api.schemas import FaultSettings
 from benchmarks.mock_process import ADMIN_TOKEN, MockServer
 
 pytestmark = needs_script

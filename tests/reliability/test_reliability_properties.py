@@ -12,11 +12,12 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from acom_tui.api.schemas import JST
+from acom_contract import eligibility, money
+from acom_contract.calendar import is_bank_business_day, is_weekday_business_day
+from acom_contract.schemas import JST
 from acom_tui.normalize import InputError, parse_email
 from acom_tui.support_desk import desk_status
-from acom_tui.support_desk import is_business_day as desk_business_day
-from mock_server.domain import eligibility, lockout, maintenance, money, pin_rules
+from mock_server.domain import lockout, maintenance, pin_rules
 
 moments = st.datetimes(
     min_value=datetime(2020, 1, 1), max_value=datetime(2035, 12, 31), timezones=st.just(JST)
@@ -185,11 +186,11 @@ def test_transfer_arrival(now: datetime, instant_bank: bool) -> None:
     assert kind == "scheduled"
     assert now < arrives <= now + timedelta(days=12)  # the longest break is New Year
     assert arrives.time() == time(9, 30)
-    assert eligibility.is_business_day(arrives.date())
+    assert is_bank_business_day(arrives.date())
     day = now.date()
     while day < arrives.date():  # no business day 09:30 was skipped
         slot = datetime.combine(day, time(9, 30), JST)
-        assert slot <= now or not eligibility.is_business_day(day)
+        assert slot <= now or not is_bank_business_day(day)
         day += timedelta(days=1)
 
 
@@ -200,14 +201,14 @@ def test_transfer_arrival(now: datetime, instant_bank: bool) -> None:
 def test_the_desk_is_open_on_business_days_nine_to_six(now: datetime) -> None:
     status = desk_status(now)
     local = now.astimezone(JST)
-    expected = desk_business_day(local.date()) and time(9, 0) <= local.time() < time(18, 0)
+    expected = is_weekday_business_day(local.date()) and time(9, 0) <= local.time() < time(18, 0)
     assert status.open is expected
     if status.open:
         assert status.closes_at is not None and status.closes_at > now
     else:
         assert status.opens_at is not None and now < status.opens_at
         assert status.opens_at.time() == time(9, 0)
-        assert desk_business_day(status.opens_at.date())
+        assert is_weekday_business_day(status.opens_at.date())
 
 
 # --- e-mail normalisation ------------------------------------------------------------------

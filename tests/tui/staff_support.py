@@ -8,9 +8,9 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 from tui_support import RecordingTransport, settle
 
+from acom_contract.schemas import AuditEntry
 from acom_tui.api.client import StaffClient
 from acom_tui.api.demo import DEMO_BASE_URL, Demo
-from acom_tui.api.schemas import AuditEntry
 from acom_tui.staff.app import StaffApp
 from acom_tui.staff.screens.login import PasswordInput
 from acom_tui.staff.session import StaffBackend

@@ -19,17 +19,16 @@ from textual.pilot import Pilot
 from textual.widgets import Button
 from tui_support import FIXED_NOW, fill_login, make_app, settle
 
+from acom_contract.jst import JST
+from acom_contract.money import interest_estimate, minimum_payment
+from acom_contract.schemas import Account
 from acom_tui.api import errors
 from acom_tui.api.demo import Demo
-from acom_tui.api.schemas import Account
-from acom_tui.formatting import JST
 from acom_tui.i18n import set_language, t
 from acom_tui.normalize import InputError
 from acom_tui.screens.borrow import (
     BorrowScreen,
     borrow_rule,
-    estimated_minimum_payment,
-    interest_for_days,
     largest_borrowing,
     predict_transfer,
     refusal_for,
@@ -78,19 +77,32 @@ def test_predict_transfer(now: datetime, instant: bool, expected: tuple[str, dat
 
 def test_interest_for_30_days_is_floored_exactly() -> None:
     # 10,000 x 18% x 30 / 365 = 147.94...; 30,000 -> 443.83...; 1,000,000 at 15% -> 12,328.76...
-    assert interest_for_days(10_000, Decimal("18.0")) == 147
-    assert interest_for_days(30_000, Decimal("18.0")) == 443
-    assert interest_for_days(1_000_000, Decimal("15.0")) == 12_328
-    assert interest_for_days(1_000, Decimal("4.5"), days=1) == 0
+    day = date(2026, 11, 2)
+    assert interest_estimate(10_000, Decimal("18.0"), day) == 147
+    assert interest_estimate(30_000, Decimal("18.0"), day) == 443
+    assert interest_estimate(1_000_000, Decimal("15.0"), day) == 12_328
+    assert interest_estimate(1_000, Decimal("4.5"), day, days=1) == 0
+    # Across the year end each year's part is floored on its own, as the account accrues:
+    # 29 days of 2026 (12,328.76 * 29/30 -> 11,917) and 1 of 2027 (410).
+    assert interest_estimate(1_000_000, Decimal("15.0"), date(2026, 12, 2)) == 12_327
+
+
+def test_interest_estimate_leaves_out_the_interest_free_days() -> None:
+    # 10000006: interest-free until 25 Dec; borrowing 30,000 on 2 Dec.
+    day = date(2026, 12, 2)
+    # 26-31 Dec (6 days: 88.76) and 1 Jan (14.79), each year floored on its own.
+    assert interest_estimate(30_000, Decimal("18.0"), day, date(2026, 12, 25)) == 102
+    assert interest_estimate(30_000, Decimal("18.0"), day, date(2027, 1, 1)) == 0
+    assert interest_estimate(30_000, Decimal("18.0"), day, date(2026, 11, 30)) == 443
 
 
 def test_estimated_minimum_payment() -> None:
     # Limit over 300,000: 3.0%; 130,000 x 3% = 3,900 -> 4,000.
-    assert estimated_minimum_payment(130_000, 500_000, 131_479) == 4_000
+    assert minimum_payment(130_000, 500_000, 131_479) == 4_000
     # Limit of 300,000 or less: 4.2%; 209,000 x 4.2% = 8,778 -> 9,000.
-    assert estimated_minimum_payment(209_000, 300_000, 212_000) == 9_000
+    assert minimum_payment(209_000, 300_000, 212_000) == 9_000
     # Never more than the payoff amount.
-    assert estimated_minimum_payment(1_000, 100_000, 1_000) == 1_000
+    assert minimum_payment(1_000, 100_000, 1_000) == 1_000
 
 
 def test_amount_rule_of_borrowing() -> None:

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from acom_tui import cli, config
+from acom_tui import cli, paths
+from acom_tui.api.urls import url_problem
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
@@ -29,7 +30,7 @@ def test_without_server_or_demo_explains_and_exits_2(
     err = capsys.readouterr().err
     assert "接続先のサーバーが指定されていません。" in err
     assert "acom-tui --demo" in err
-    assert str(config.config_path()) in err
+    assert str(paths.config_path()) in err
 
 
 def test_plain_http_to_another_host_is_refused_before_the_ui(
@@ -45,7 +46,7 @@ def test_plain_http_to_another_host_is_refused_before_the_ui(
 def test_a_broken_config_file_is_reported(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    path = config.config_path()
+    path = paths.config_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("[ui]\nlanguage = 'fr'\n", encoding="utf-8")
     assert cli.main(["--lang", "en", "--demo"]) == 2
@@ -68,7 +69,7 @@ def test_a_broken_config_file_is_reported(
     ],
 )
 def test_url_shape(url: str, insecure: bool, problem: str | None) -> None:
-    result = cli.check_url_shape(url, allow_insecure_http=insecure)
+    result = url_problem(url, allow_insecure_http=insecure)
     if problem is None:
         assert result is None
     else:
@@ -78,10 +79,10 @@ def test_url_shape(url: str, insecure: bool, problem: str | None) -> None:
 def test_config_file_is_found_where_config_looks(monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
-    assert cli.config_file(os.environ) == config.config_path()
+    assert paths.config_path(os.environ) == paths.config_path()
     monkeypatch.delenv("ACOM_TUI_CONFIG")
-    assert cli.config_file(os.environ) == config.config_path()
-    assert cli.config_file(os.environ).name == "config.toml"
+    assert paths.config_path(os.environ) == paths.config_path()
+    assert paths.config_path(os.environ).name == "config.toml"
 
 
 @pytest.mark.parametrize(

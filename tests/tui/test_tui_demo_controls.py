@@ -14,6 +14,7 @@ import pytest
 from textual.pilot import Pilot
 from tui_support import FIXED_NOW, PIN, fill_login, make_app, running, settle
 
+from acom_contract.jst import JST
 from acom_tui.api.client import NO_RETRY, Client
 from acom_tui.api.demo import Demo
 from acom_tui.app import AcomApp
@@ -24,7 +25,6 @@ from acom_tui.demo_controls import (
     due_moment,
     next_maintenance_moment,
 )
-from acom_tui.formatting import JST
 from acom_tui.screens.locked import LockedScreen
 from acom_tui.screens.maintenance import MaintenanceScreen
 from acom_tui.session import Backend

@@ -17,13 +17,13 @@ from tui_support import PIN, fill_login, make_app, recorded_backend, running, se
 from acom_tui.api.client import Client
 from acom_tui.api.demo import Demo
 from acom_tui.dialogs.confirm import ConfirmDialog
+from acom_tui.dialogs.step_up import StepUpPrompt
 from acom_tui.screens.dashboard import DashboardScreen
 from acom_tui.screens.notices import NoticesScreen, NoticeViewScreen
 from acom_tui.screens.notification_settings import NotificationSettingsScreen
 from acom_tui.widgets.banner import Banner
 from acom_tui.widgets.checkbox import PlainCheckbox
 from acom_tui.widgets.prose import Prose
-from acom_tui.widgets.step_up import StepUpPrompt
 
 SnapCompare = Callable[..., bool]
 Step = Callable[[Pilot[Any]], Awaitable[None]]

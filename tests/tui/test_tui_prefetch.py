@@ -15,8 +15,8 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Input, Label
 
+from acom_contract.schemas import FaultSettings
 from acom_tui.api.demo import Demo
-from acom_tui.api.schemas import FaultSettings
 from acom_tui.app import PREFETCH_WAIT_S
 from acom_tui.screens.base import BUSY_INDICATOR_AFTER_S, SCREEN_CSS_DIR, busy
 from acom_tui.screens.dashboard import HISTORY_POINTS, DashboardScreen, balance_history

@@ -16,9 +16,9 @@ from textual.pilot import Pilot
 from textual.widgets import OptionList
 from tui_support import fill_login, make_app, settle
 
+from acom_contract.schemas import Bank
 from acom_tui.api import errors
 from acom_tui.api.demo import Demo
-from acom_tui.api.schemas import Bank
 from acom_tui.i18n import set_language, t
 from acom_tui.normalize import InputError
 from acom_tui.screens.borrow import BorrowScreen

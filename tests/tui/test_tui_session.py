@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 import httpx
 from tui_support import FIXED_NOW, fill_login, make_app, recorded_backend, settle, tick
 
+from acom_contract.jst import JST
 from acom_tui.api.demo import DEMO_BASE_URL, Demo
-from acom_tui.formatting import JST
 from acom_tui.i18n import t
 from acom_tui.screens.dashboard import DashboardScreen
 from acom_tui.screens.idle_warning import IdleWarningScreen

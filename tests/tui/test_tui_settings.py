@@ -23,6 +23,7 @@ from tui_support import fill_login, make_app, recorded_backend, running, settle,
 from acom_tui.api.demo import Demo
 from acom_tui.config import Settings, load_settings
 from acom_tui.credentials import SERVICE, USERNAME
+from acom_tui.dialogs.step_up import StepUpPrompt
 from acom_tui.i18n import t
 from acom_tui.screens.dashboard import DashboardScreen
 from acom_tui.screens.documents import DocumentsScreen, DocumentUploadScreen, UploadProgress
@@ -36,7 +37,6 @@ from acom_tui.screens.settings import SettingsScreen
 from acom_tui.widgets.banner import Banner
 from acom_tui.widgets.digits_input import PinInput
 from acom_tui.widgets.prose import Prose
-from acom_tui.widgets.step_up import StepUpPrompt
 
 # --- registered information ---------------------------------------------------------------
 
@@ -420,7 +420,7 @@ async def test_settings_menu_opens_each_screen_and_esc_goes_back(
 async def test_upload_can_be_cancelled_with_esc(
     make_demo: Callable[[], Demo], tmp_path: Path
 ) -> None:
-    from acom_tui.api.schemas import FaultSettings
+    from acom_contract.schemas import FaultSettings
 
     demo = make_demo()
     png = write_png(tmp_path / "gensen.png")

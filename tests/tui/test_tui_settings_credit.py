@@ -20,9 +20,9 @@ from textual.css.query import NoMatches
 from textual.widgets import Input, Label
 from tui_support import fill_login, running, settle
 
+from acom_contract.schemas import ProfileUpdate
 from acom_tui.api.client import NO_RETRY, StaffClient
 from acom_tui.api.demo import DEMO_BASE_URL, Demo
-from acom_tui.api.schemas import ProfileUpdate
 from acom_tui.screens.dashboard import DashboardScreen
 from acom_tui.screens.login import LoginScreen
 from acom_tui.screens.pin_change import PinChangeScreen

@@ -17,10 +17,10 @@ from textual.pilot import Pilot
 from tui_support import make_app, settle
 
 from acom_tui.api.demo import Demo
+from acom_tui.dialogs.file_picker import DocumentTree
 from acom_tui.i18n import t
 from acom_tui.screens.documents import DocumentUploadScreen, UploadProgress
 from acom_tui.widgets.banner import Banner
-from acom_tui.widgets.file_picker import DocumentTree
 
 SnapCompare = Callable[..., bool]
 Step = Callable[[Pilot[Any]], Awaitable[None]]

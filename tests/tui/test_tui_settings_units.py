@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from settings_support import png_bytes
 
+from acom_contract.schemas import Address, BankAccount, Document, Employer, Profile
 from acom_tui import i18n
-from acom_tui.api.schemas import Address, BankAccount, Document, Employer, Profile
+from acom_tui.dialogs.file_picker import shows_path
 from acom_tui.normalize import InputError
 from acom_tui.screens.documents import (
     MAX_DOCUMENT_BYTES,
@@ -22,12 +23,7 @@ from acom_tui.screens.documents import (
     sniff_document_type,
     validity_text,
 )
-from acom_tui.screens.limit_increase import (
-    certificate_needed,
-    parse_requested_limit,
-    reason_text,
-    total_lending_ceiling,
-)
+from acom_tui.screens.limit_increase import parse_requested_limit, reason_text
 from acom_tui.screens.pin_change import check_pin_entries, weak_pin_text
 from acom_tui.screens.preferences import mask_member_number
 from acom_tui.screens.profile import (
@@ -37,7 +33,6 @@ from acom_tui.screens.profile import (
     parse_field,
     parse_prefecture,
 )
-from acom_tui.widgets.file_picker import shows_path
 
 
 def profile(**changes: object) -> Profile:
@@ -245,22 +240,6 @@ def test_progress_bar_is_ascii_and_bounded() -> None:
 
 
 # --- limit increase -----------------------------------------------------------------------
-
-
-def test_total_lending_ceiling() -> None:
-    # 10000007: 3,000,000 / 3 - 400,000.
-    assert total_lending_ceiling(3_000_000, 400_000) == 600_000
-    # Rounded down to a 10,000 step: 4,000,000 / 3 = 1,333,333.
-    assert total_lending_ceiling(4_000_000, 0) == 1_330_000
-    assert total_lending_ceiling(3_000_000, 1_200_000) == 0
-    assert total_lending_ceiling(90_000_000, 0) == 8_000_000
-
-
-def test_certificate_rule_of_the_article() -> None:
-    assert certificate_needed(500_000, 0)
-    assert not certificate_needed(490_000, 0)
-    assert certificate_needed(400_000, 600_001)
-    assert not certificate_needed(400_000, 600_000)
 
 
 @pytest.mark.parametrize(

@@ -14,9 +14,9 @@ import pytest
 from textual.pilot import Pilot
 from tui_support import FIXED_NOW, exhaust_login_rate_limit, fill_login, make_app, settle, tick
 
+from acom_contract.jst import JST
 from acom_tui.api.client import NO_RETRY, Client
 from acom_tui.api.demo import Demo
-from acom_tui.formatting import JST
 from acom_tui.session import Backend
 
 SnapCompare = Callable[..., bool]

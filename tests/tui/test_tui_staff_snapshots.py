@@ -17,8 +17,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 from tui_support import FIXED_NOW, settle
 
+from acom_contract.schemas import OneTimePin
 from acom_tui.api.demo import Demo
-from acom_tui.api.schemas import OneTimePin
 from acom_tui.staff.app import StaffApp
 from acom_tui.staff.screens.pin import OneTimePinDialog
 from acom_tui.staff.session import staff_demo_backend

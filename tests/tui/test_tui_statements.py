@@ -22,9 +22,9 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Label
 from tui_support import FIXED_NOW, PIN, fill_login, make_app, settle
 
+from acom_contract.schemas import JST, Page, Statement, StatementKind
 from acom_tui.api.client import Client
 from acom_tui.api.demo import DEMO_BASE_URL, Demo
-from acom_tui.api.schemas import JST, Page, Statement, StatementKind
 from acom_tui.dialogs.confirm import ConfirmDialog
 from acom_tui.export import header
 from acom_tui.formatting import format_date

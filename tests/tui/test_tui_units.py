@@ -10,9 +10,9 @@ import httpx
 import pytest
 from tui_support import FIXED_NOW
 
+from acom_contract.schemas import MaintenanceWindow, Statement
 from acom_tui import errors_ui
 from acom_tui.api import errors
-from acom_tui.api.schemas import MaintenanceWindow, Statement
 from acom_tui.i18n import set_language
 from acom_tui.screens.dashboard import balance_history, maintenance_warning
 from acom_tui.screens.suspended import suspension_key

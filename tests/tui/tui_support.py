@@ -11,11 +11,11 @@ import httpx
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from acom_contract.jst import JST
 from acom_tui.api.client import NO_RETRY, Client
 from acom_tui.api.demo import DEMO_BASE_URL, Demo
 from acom_tui.api.errors import ApiError
 from acom_tui.app import AcomApp
-from acom_tui.formatting import JST
 from acom_tui.session import Backend, demo_backend
 
 # Wednesday 2 December 2026, 10:00 Japan time (as tests/conftest.py): a weekday, open desk.

@@ -23,8 +23,8 @@ from textual.content import Content
 from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from acom_contract.schemas import MemberSummary, OneTimePin
 from acom_tui.api import errors
-from acom_tui.api.schemas import MemberSummary, OneTimePin
 from acom_tui.i18n import t
 from acom_tui.staff import errors as staff_errors
 from acom_tui.staff.actions import ActionRequest

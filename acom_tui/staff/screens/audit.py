@@ -28,7 +28,7 @@ from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.prose import Prose
 
 if TYPE_CHECKING:
-    from acom_tui.api.schemas import AuditEntry
+    from acom_contract.schemas import AuditEntry
 
 __all__ = ["PAGE_SIZE", "AuditScreen", "clip"]
 

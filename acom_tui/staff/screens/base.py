@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from textual.screen import ModalScreen, Screen
 
 from acom_tui.i18n import t
-from acom_tui.screens.base import localize_bindings, tick_countdowns
+from acom_tui.keys import localize_bindings, tick_countdowns
 from acom_tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:

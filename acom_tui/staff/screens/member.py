@@ -36,7 +36,7 @@ from acom_tui.widgets.prose import Prose
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from acom_tui.api.schemas import MemberSummary, OneTimePin
+    from acom_contract.schemas import MemberSummary, OneTimePin
 
 __all__ = ["MemberScreen"]
 

@@ -25,7 +25,7 @@ from acom_tui.widgets.banner import Banner
 from acom_tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
-    from acom_tui.api.schemas import OneTimePin
+    from acom_contract.schemas import OneTimePin
 
 __all__ = ["OneTimePinDialog", "spaced"]
 

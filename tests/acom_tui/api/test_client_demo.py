@@ -10,10 +10,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from acom_contract.schemas import JST, FaultSettings
 from acom_tui.api import errors
 from acom_tui.api.client import Client
 from acom_tui.api.demo import DEMO_BASE_URL, InProcessTransport, default_demo_database, open_demo
-from acom_tui.api.schemas import JST, FaultSettings
 
 PIN = "4829"
 START = datetime(2026, 12, 2, 10, 0, tzinfo=JST)

@@ -14,9 +14,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from acom_contract.schemas import JST
 from acom_tui.api import errors
 from acom_tui.api.client import AdminClient, Client, StaffClient
-from acom_tui.api.schemas import JST
 from mock_server.app import create_app
 from mock_server.clock import Clock
 from mock_server.hashing import ScryptParams

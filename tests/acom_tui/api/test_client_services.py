@@ -16,9 +16,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from acom_contract.schemas import JST, Address, FaultSettings, NotificationSettings, ProfileUpdate
 from acom_tui.api import errors
 from acom_tui.api.client import AdminClient, Client
-from acom_tui.api.schemas import JST, Address, FaultSettings, NotificationSettings, ProfileUpdate
 from mock_server.settings import ServerSettings
 
 PIN = "4829"

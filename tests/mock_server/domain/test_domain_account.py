@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from acom_contract.money import Allocation, InvalidAmountError, OverpaymentError
 from mock_server.domain.account import (
     AccountState,
     accrue,
@@ -19,7 +20,6 @@ from mock_server.domain.account import (
     repay,
     view,
 )
-from mock_server.domain.money import Allocation, InvalidAmountError, OverpaymentError
 
 RATE_18 = Decimal("18.0")
 

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from mock_server.domain.eligibility import (
+from acom_contract.calendar import is_bank_business_day as is_business_day
+from acom_contract.eligibility import (
     BorrowRefusal,
     Decision,
     IncreaseReason,
@@ -14,7 +15,7 @@ from mock_server.domain.eligibility import (
     certificate_rule_applies,
     check_borrow,
     decide_limit_increase,
-    is_business_day,
+    total_lending_ceiling,
     transfer_arrival,
     validate_borrow_amount,
     within_total_lending_limit,
@@ -308,7 +309,22 @@ def test_business_days() -> None:
     assert is_business_day(date(2027, 3, 10))
     assert not is_business_day(date(2027, 3, 13))  # Saturday
     assert not is_business_day(date(2026, 9, 22))  # 国民の休日 between 敬老の日 and 秋分の日
-    assert is_business_day(date(2029, 3, 20))  # outside the table only weekends count
+    assert not is_business_day(date(2029, 3, 20))  # 春分の日, computed for every year
+    assert not is_business_day(date(2029, 2, 12))  # 振替休日 for 建国記念の日 on a Sunday
+
+
+def test_transfer_in_2029_waits_for_the_substitute_holiday() -> None:
+    # Fri 9 Feb 2029 23:55, a bank without instant transfer: Sun 11 Feb is 建国記念の日,
+    # Mon 12 Feb its 振替休日, so the money arrives Tue 13 Feb 09:30.
+    assert transfer_arrival(at(date(2029, 2, 9), 23, 55), False) == (
+        "scheduled",
+        at(date(2029, 2, 13), 9, 30),
+    )
+    # Golden Week 2030: Fri 3 May 憲法記念日, Mon 6 May 振替休日 for こどもの日.
+    assert transfer_arrival(at(date(2030, 5, 2), 10, 0), False) == (
+        "scheduled",
+        at(date(2030, 5, 7), 9, 30),
+    )
 
 
 def test_transfer_keeps_the_callers_timezone() -> None:
@@ -320,3 +336,19 @@ def test_transfer_keeps_the_callers_timezone() -> None:
 def test_transfer_refuses_naive_datetimes() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         transfer_arrival(datetime(2027, 3, 10, 12, 0), True)
+
+
+def test_total_lending_ceiling() -> None:
+    # 10000007: 3,000,000 / 3 - 400,000.
+    assert total_lending_ceiling(3_000_000, 400_000) == 600_000
+    # Rounded down to a 10,000 step: 4,000,000 / 3 = 1,333,333.
+    assert total_lending_ceiling(4_000_000, 0) == 1_330_000
+    assert total_lending_ceiling(3_000_000, 1_200_000) == 0
+    assert total_lending_ceiling(90_000_000, 0) == 8_000_000
+
+
+def test_certificate_rule_of_the_article() -> None:
+    assert certificate_rule_applies(500_000, 0)
+    assert not certificate_rule_applies(490_000, 0)
+    assert certificate_rule_applies(400_000, 600_001)
+    assert not certificate_rule_applies(400_000, 600_000)

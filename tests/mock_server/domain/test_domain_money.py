@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from mock_server.domain.money import (
+from acom_contract.money import (
     Allocation,
     InvalidAmountError,
     OverpaymentError,

@@ -6,8 +6,8 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
+from acom_contract.money import allocate, interest_for_span
 from mock_server.domain.account import accrue, borrow, new_account, repay, view
-from mock_server.domain.money import allocate, interest_for_span
 from mock_server.domain.simulator import (
     SimulationError,
     minimum_monthly_payment,

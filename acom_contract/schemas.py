@@ -31,7 +31,7 @@ from pydantic.config import JsonDict
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
-from acom_tui.formatting import JST as JST  # Japan time: the one timezone of the contract
+from acom_contract.jst import JST as JST  # Japan time: the one timezone of the contract
 
 Yen = Annotated[StrictInt, Field(description="Integer yen")]
 MemberNumber = Annotated[str, Field(pattern=r"^[0-9]{8}$", examples=["10000001"])]

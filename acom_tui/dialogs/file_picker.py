@@ -19,8 +19,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DirectoryTree, Label
 
+from acom_tui.dialogs.base import AcomModal
 from acom_tui.i18n import t
-from acom_tui.screens.base import AcomModal
 from acom_tui.widgets.prose import Prose
 
 if TYPE_CHECKING:

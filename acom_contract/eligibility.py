@@ -12,9 +12,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
 
-from acom_tui.holidays import HOLIDAYS
-from mock_server.domain.account import add_months
-from mock_server.domain.money import capped_rate
+from acom_contract.calendar import add_months, is_bank_business_day
+from acom_contract.money import capped_rate
 
 MIN_BORROW = 1000
 BORROW_UNIT = 1000
@@ -78,6 +77,14 @@ class Decision:
 def within_total_lending_limit(total_borrowing: int, annual_income: int) -> bool:
     """総量規制: borrowing from all lenders may be at most one third of annual income."""
     return 3 * total_borrowing <= annual_income
+
+
+def total_lending_ceiling(annual_income: int, other_lenders_balance: int) -> int:
+    """The highest credit limit 総量規制 allows: a third of the income less other lenders'
+    balances, in whole 10,000-yen steps, capped at the largest limit (0 when nothing is
+    left)."""
+    room = annual_income // 3 - other_lenders_balance
+    return max(0, min(MAX_CREDIT_LIMIT, room - room % LIMIT_STEP))
 
 
 def certificate_rule_applies(credit_limit: int, other_lenders_balance: int) -> bool:
@@ -188,21 +195,12 @@ def decide_limit_increase(
     return Decision("approved", (), capped_rate(current_rate, requested_limit))
 
 
-PUBLIC_HOLIDAYS: frozenset[date] = frozenset(HOLIDAYS)
-
-
-def is_business_day(day: date) -> bool:
-    """Banks are open: Monday-Friday, not a public holiday, not 31 Dec - 3 Jan (銀行休業日)."""
-    year_end_break = (day.month == 12 and day.day == 31) or (day.month == 1 and day.day <= 3)
-    return day.weekday() < 5 and day not in PUBLIC_HOLIDAYS and not year_end_break
-
-
 def next_scheduled_transfer(now: datetime) -> datetime:
     """The first 09:30 on a business day strictly after ``now``, in ``now``'s timezone."""
     day = now.date()
     while True:
         slot = datetime.combine(day, SCHEDULED_AT, now.tzinfo)
-        if slot > now and is_business_day(day):
+        if slot > now and is_bank_business_day(day):
             return slot
         day += timedelta(days=1)
 

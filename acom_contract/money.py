@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 RATE_CAP_UNDER_1M = Decimal("18.0")
@@ -121,6 +121,28 @@ def interest_for_span(principal: int, annual_rate_percent: Decimal, start: date,
         if days > 0:
             total += interest_for_days(principal, annual_rate_percent, days, days_in_year(year))
     return total
+
+
+ESTIMATE_DAYS = 30
+
+
+def interest_estimate(
+    amount: int,
+    annual_rate_percent: Decimal,
+    borrowed_on: date,
+    interest_free_until: date | None = None,
+    days: int = ESTIMATE_DAYS,
+) -> int:
+    """The interest ``amount`` borrowed on ``borrowed_on`` accrues over the next ``days``
+    days, as shown before the member decides: the day of borrowing is not counted, nor any
+    day of a running interest-free period (so 0 inside it, only the days after its end)."""
+    end = borrowed_on + timedelta(days=days)
+    start = borrowed_on
+    if interest_free_until is not None and interest_free_until > start:
+        start = interest_free_until
+    if start >= end:
+        return 0
+    return interest_for_span(amount, annual_rate_percent, start, end)
 
 
 def minimum_payment_ratio(credit_limit: int) -> tuple[int, int]:

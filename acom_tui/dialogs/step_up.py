@@ -23,9 +23,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label
 
+from acom_tui.dialogs.base import AcomModal
 from acom_tui.i18n import get_language, t
 from acom_tui.normalize import InputError
-from acom_tui.screens.base import AcomModal
 from acom_tui.widgets.digits_input import PinInput
 from acom_tui.widgets.prose import Prose
 
