@@ -237,8 +237,31 @@ class Repayment(Response):
 # --- statements and electronic delivery ---------------------------------------------------
 
 
+RepaymentMethod = Literal["fixed_rate_revolving"]
+
+
+class Lender(Response):
+    """The lender a statement names (貸金業法 §17/§18), in Japanese and in English.
+
+    Fictional in the mock. The client shows the fields of its language.
+    """
+
+    name: str
+    address: str
+    registration_number: str = Field(examples=["関東財務局長(00)第00000号"])
+    name_en: str
+    address_en: str
+    registration_number_en: str
+
+
 class Statement(Response):
-    """One statement row. Fields not relevant to a kind are null."""
+    """One statement row. Fields not relevant to a kind are null.
+
+    Loan and repayment statements are the written notices of 貸金業法 §17 and §18 (SPEC
+    2.9), so both also carry the lender, the contract, the late-interest rate and the
+    repayment method; a loan adds the plan at the minimum payment, a repayment the day it
+    was received and the debt remaining.
+    """
 
     id: str
     kind: StatementKind
@@ -247,14 +270,42 @@ class Statement(Response):
     balance_after: int | None = None
     # loan statement (貸付明細書)
     interest_rate: Decimal | None = None
-    repayment_method: str | None = None
+    repayment_method: str | None = Field(
+        default=None, description="The method in Japanese words; `repayment_method_code` is it"
+    )
     next_due_date: date | None = None
     next_due_amount: int | None = None
     lender_registration: str | None = None
+    expected_payments: int | None = Field(
+        default=None,
+        description="Loan: payments to repay the balance after it, paying only the minimum "
+        "on each due date and borrowing nothing more (null if that never repays it)",
+    )
+    expected_last_due_date: date | None = Field(
+        default=None,
+        description="Loan: the due date of the last of those payments (the repayment period "
+        "runs from `next_due_date` to it)",
+    )
+    # loan and repayment statements (the notices of 貸金業法 §17 and §18)
+    lender: Lender | None = None
+    contract_number: str | None = None
+    contract_date: date | None = None
+    late_interest_rate: Decimal | None = Field(
+        default=None, description="遅延損害金, percent per year"
+    )
+    repayment_method_code: RepaymentMethod | None = None
+    repayment_cycle: RepaymentCycle | None = None
+    monthly_due_day: int | None = Field(default=None, description="Monthly cycle: day of month")
     # repayment statement (入金明細書)
     late_interest: int | None = None
     interest: int | None = None
     principal: int | None = None
+    received_on: date | None = Field(
+        default=None, description="Repayment: the day the payment was received (Japan time)"
+    )
+    remaining_debt: int | None = Field(
+        default=None, description="Repayment: principal still owed after it (残存債務の額)"
+    )
     # card statement (カード利用明細書)
     merchant: str | None = None
     description: str | None = None

@@ -81,6 +81,10 @@ def _run(base_url: str, config: Path, max_examples: int, report: Path) -> int:
         str(max_examples),
         "--workers",
         "1",
+        # A reset re-seeds the whole roster (thousands of rows, scrypt hashes): on a loaded
+        # 2-core machine that can pass schemathesis' default 10 s.
+        "--request-timeout",
+        "60",
         "--seed",
         "1",
         "--no-color",
