@@ -29,6 +29,9 @@ Step = Callable[[Pilot[Any]], Awaitable[None]]
 def opened(member_number: str, entry_key: str | None = None) -> Step:
     async def run(pilot: Pilot[Any]) -> None:
         await open_settings(pilot, member_number, entry_key)
+        # A text that arrives from a worker (the keyring's answer) changes a height; the
+        # screen lays out on its refresh timer, after the queues are idle.
+        await pilot.pause(0.1)
 
     return run
 
@@ -134,6 +137,7 @@ def test_limit_increase_documents_required(
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
+        await pilot.pause(0.1)  # the refreshed form's layout, on the screen's refresh timer
 
     assert snap_compare(make_app(make_demo(), lang="ja"), run_before=run)
 
