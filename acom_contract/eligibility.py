@@ -155,6 +155,23 @@ def validate_requested_limit(requested_limit: int, current_limit: int) -> str | 
     return None
 
 
+def history_declines(
+    contract_date: date, today: date, last_overdue_on: date | None, *, suspended: bool = False
+) -> tuple[IncreaseReason, ...]:
+    """The decline reasons of SPEC 2.13 that do not depend on the limit asked for (the
+    contract's age, a recent overdue, a suspension): a client that knows them says so
+    before the member applies, with the same rule the decision uses."""
+    declined: list[IncreaseReason] = []
+    if today < add_months(contract_date, CONTRACT_MONTHS_BEFORE_INCREASE):
+        declined.append(IncreaseReason.CONTRACT_UNDER_6_MONTHS)
+    lookback_start = add_months(today, -OVERDUE_LOOKBACK_MONTHS)
+    if last_overdue_on is not None and last_overdue_on >= lookback_start:
+        declined.append(IncreaseReason.RECENT_OVERDUE)
+    if suspended:
+        declined.append(IncreaseReason.SUSPENDED)
+    return tuple(declined)
+
+
 def decide_limit_increase(
     requested_limit: int,
     *,
@@ -176,14 +193,7 @@ def decide_limit_increase(
     problem = validate_requested_limit(requested_limit, current_limit)
     if problem is not None:
         raise LimitRequestError(problem)
-    declined: list[IncreaseReason] = []
-    if today < add_months(contract_date, CONTRACT_MONTHS_BEFORE_INCREASE):
-        declined.append(IncreaseReason.CONTRACT_UNDER_6_MONTHS)
-    lookback_start = add_months(today, -OVERDUE_LOOKBACK_MONTHS)
-    if last_overdue_on is not None and last_overdue_on >= lookback_start:
-        declined.append(IncreaseReason.RECENT_OVERDUE)
-    if suspended:
-        declined.append(IncreaseReason.SUSPENDED)
+    declined = list(history_declines(contract_date, today, last_overdue_on, suspended=suspended))
     if not within_total_lending_limit(requested_limit + other_lenders_balance, annual_income):
         declined.append(IncreaseReason.TOTAL_LENDING_LIMIT)
     if declined:

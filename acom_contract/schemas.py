@@ -163,6 +163,15 @@ class Account(Response):
     status: AccountStatus
     suspension_reason: SuspensionReason | None = None
     has_credit_card: bool = False
+    contract_date: date | None = Field(
+        default=None, description="The day of the card-loan contract (limit-increase rules)"
+    )
+    last_overdue_on: date | None = Field(
+        default=None,
+        description="The last day the loan was overdue (today while it is), null if never: "
+        "with `contract_date`, what lets a client say before applying that a limit increase "
+        "will be declined (SPEC 2.13)",
+    )
     as_of: AwareDatetime
 
 
@@ -484,7 +493,12 @@ class Document(Response):
     status: DocumentStatus
     status_updated_at: AwareDatetime
     valid_until: date | None = None
-    rejection_reason: str | None = None
+    rejection_reason: str | None = Field(
+        default=None, description="Why it was rejected, in the Accept-Language (ja or en)"
+    )
+    rejection_code: str | None = Field(
+        default=None, description="Why it was rejected, as a code (`illegible`)"
+    )
 
 
 # --- credit limit increase ----------------------------------------------------------------
@@ -523,10 +537,10 @@ class SimulationRequest(Request):
 
     amount: Yen = Field(json_schema_extra={"minimum": 1, "maximum": 8_000_000})
     annual_rate: Decimal = Field(
-        description='Percent per year, e.g. "18.0"; more than 0, at most 20',
+        description='Percent per year, e.g. "18.0": the published range, 3.0 to 18.0',
         json_schema_extra={
             "anyOf": [
-                {"type": "number", "exclusiveMinimum": 0, "maximum": 20},
+                {"type": "number", "minimum": 3, "maximum": 18},
                 {"type": "string", "pattern": r"^(?:[0-9]+(?:\.[0-9]{0,3})?|\.[0-9]{1,3})$"},
             ]
         },

@@ -11,30 +11,33 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
-from functools import partial
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, work
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.screen import Screen
+from textual.signal import Signal
 
 from acom_tui.dialogs.base import AcomModal
 from acom_tui.i18n import set_language, t
-from acom_tui.keys import localize_bindings
+from acom_tui.keys import key_display
+from acom_tui.palette import KeyCommands, open_palette
 from acom_tui.screens.base import AcomScreen, preload_screen_css
 from acom_tui.screens.login import LoginScreen
 from acom_tui.screens.too_small import SizeGuard
 from acom_tui.session import LOGOUT_TIMEOUT_S, Backend, ServerClock, Session, system_now
-from acom_tui.shell import BackendSlot, key_display
+from acom_tui.shell import BackendSlot
+from acom_tui.signals import AccountChanged
 from acom_tui.terminal import hangup_aware
 from acom_tui.themes import DEFAULT_THEME, apply_theme
 
 if TYPE_CHECKING:
+    from textual.command import Provider
     from textual.driver import Driver
 
     from acom_contract.schemas import MaintenanceWindow, Status
@@ -64,21 +67,21 @@ class AcomApp(App[int], inherit_bindings=False):
     # The login screen's stylesheet is the app's: read with it in the first parse. As a
     # screen's CSS_PATH it would be read when the screen is first shown, each time parsing
     # the whole stylesheet again (twice before the first paint, about 15 ms).
-    CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "screens/login.tcss"]
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "focus.tcss", "screens/login.tcss"]
     TITLE = "acom-tui"
-    # The footer shows this key for the palette; F2 works where tmux or an IDE eats Ctrl+P.
+    # The key bar shows this key for the palette; F2 works where tmux or an IDE eats Ctrl+P.
     COMMAND_PALETTE_BINDING = "f2"
+    # Our provider: the screen's keys, found by description or key, in the UI's language.
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {KeyCommands}
+    # One meaning per key in both apps: see keys.MEANINGS and the table in docs/tui.md.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "keys.help", id="app.help"),
         Binding(
-            "f2,ctrl+p",
-            "command_palette",
-            "keys.palette",
-            id="app.command_palette",
-            show=False,
-            priority=True,
+            "f2,ctrl+p", "command_palette", "keys.palette", id="app.command_palette", priority=True
         ),
         Binding("f10,ctrl+q", "quit", "keys.quit", id="app.quit", priority=True),
+        # The mock's controls: enabled only on the embedded demo (check_action).
+        Binding("f12", "demo_menu", "demo.keys.menu", id="demo.menu", show=False),
         # Textual's own: Ctrl+C copies in an input, and elsewhere says how to quit.
         Binding("ctrl+c", "help_quit", show=False, system=True, id="app.help_quit"),
     ]
@@ -99,7 +102,6 @@ class AcomApp(App[int], inherit_bindings=False):
         if lang is not None:
             set_language(lang)
         super().__init__()
-        localize_bindings(self)
         self._demo = demo
         self._slot = BackendSlot(backend, Backend)
         given = self._slot.backend
@@ -114,6 +116,9 @@ class AcomApp(App[int], inherit_bindings=False):
         self.remembered_member_number: str | None = None
         # Logged in with a one-time PIN from the support desk: the PIN change comes first.
         self.pin_change_required = False
+        # Published by the screen that changed the account; the screens that show it
+        # subscribe, so neither searches the screen stack for the other.
+        self.account_changed: Signal[AccountChanged] = Signal(self, "account_changed")
 
         warning = idle_warning_seconds
         if warning is None:
@@ -324,7 +329,7 @@ class AcomApp(App[int], inherit_bindings=False):
             self._show_maintenance(upcoming.ends_at)
             return
         phase, _remaining = session.phase(self.idle_warning)
-        from acom_tui.screens.idle_warning import IdleWarningScreen
+        from acom_tui.dialogs.idle_warning import IdleWarningScreen
 
         warning_shown = any(isinstance(s, IdleWarningScreen) for s in self.screen_stack)
         if phase == "expired":
@@ -394,11 +399,13 @@ class AcomApp(App[int], inherit_bindings=False):
     # --- actions ----------------------------------------------------------------------
 
     def action_help(self, topic: str | None = None) -> None:
+        from acom_tui.keys import key_rows
         from acom_tui.screens.help import HelpScreen
 
         if isinstance(self.screen, HelpScreen):
             return
-        self.push_screen(HelpScreen(topic))
+        # Help starts with the keys of the screen it was opened from.
+        self.push_screen(HelpScreen(topic, keys=key_rows(self, self.screen)))
 
     def action_simulator(self) -> None:
         from acom_tui.screens.simulator import SimulatorScreen
@@ -438,28 +445,9 @@ class AcomApp(App[int], inherit_bindings=False):
     # --- command palette --------------------------------------------------------------
 
     def action_command_palette(self) -> None:
-        from textual.command import CommandPalette
+        open_palette(self)
 
-        # Textual's own placeholder is English and ends in an ambiguous-width ellipsis.
-        # is_open() is typed for App[object]; the app's return type does not matter to it.
-        if self.use_command_palette and not CommandPalette.is_open(cast(Any, self)):
-            placeholder = t("palette.placeholder")
-            self.push_screen(CommandPalette(placeholder=placeholder, id="--command-palette"))
-
-    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """Every key binding of the screen, by its description, plus the theme picker."""
-        seen: set[str] = set()
-        for key, active in screen.active_bindings.items():
-            binding = active.binding
-            if not binding.id or not binding.description or binding.id in seen:
-                continue
-            if binding.action in ("command_palette", "app.command_palette"):
-                continue
-            seen.add(binding.id)
-            yield SystemCommand(
-                binding.description,
-                t("palette.key", key=self.get_key_display(binding.with_key(key))),
-                partial(self.run_action, binding.action, active.node),
-                discover=active.enabled,
-            )
-        yield SystemCommand(t("palette.theme"), t("palette.theme_help"), self.action_change_theme)
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "demo_menu":
+            return self.is_demo
+        return True

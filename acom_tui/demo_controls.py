@@ -2,34 +2,29 @@
 
 Installed only when the app runs on the embedded demo (``install_demo_controls``), which
 carries the mock's admin handle (``Backend.admin``). A presenter can jump to a member's due
-date, to the day after it (overdue), into the Monday maintenance, forward 15 minutes (idle
-logout), an hour or a day, or put the roster back. After each move the app asks the server
-for its status and runs its heartbeat at once, so the screen follows the new time: the
-maintenance screen appears, an idle session ends, countdowns jump.
+date, to the day after it (overdue), to half an hour before the Monday maintenance (the
+dashboard's warning), into it, forward 15 minutes (idle logout), an hour or a day, or put
+the roster back. Each action's help, shown before it runs, says what it does to a session:
+the server ends a session idle for 15 minutes, so every move of the clock logs out. After
+each move the app asks the server for its status and runs its heartbeat at once, so the
+screen follows the new time: the maintenance screen appears, an idle session ends,
+countdowns jump.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar, Final, Literal, cast
+from typing import TYPE_CHECKING, Final, cast
 
-from textual import on
-from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.containers import Vertical
-from textual.widgets import Label, OptionList
-from textual.widgets.option_list import Option
 
 from acom_contract.jst import JST, to_jst
-from acom_tui.dialogs.base import AcomModal
+from acom_tui.dialogs.demo_menu import DEMO_ACTIONS, ActionId, DemoMenuScreen
 from acom_tui.formatting import format_datetime
 from acom_tui.i18n import get_language, t
-from acom_tui.widgets.prose import Prose
 
 if TYPE_CHECKING:
     from acom_tui.api.client import AdminClient
@@ -37,13 +32,9 @@ if TYPE_CHECKING:
     from acom_tui.session import Backend
 
 __all__ = [
-    "DEMO_ACTIONS",
     "DEMO_MEMBER",
     "DEMO_MENU_KEY",
-    "ActionId",
-    "DemoAction",
     "DemoCommands",
-    "DemoMenuScreen",
     "due_moment",
     "install_demo_controls",
     "next_maintenance_moment",
@@ -54,8 +45,6 @@ __all__ = [
 
 log = logging.getLogger("acom_tui.demo")
 
-ActionId = Literal["next_due", "overdue", "maintenance", "plus_15m", "plus_1h", "plus_1d", "reset"]
-
 # F11 toggles full screen in many terminal emulators; F12 reaches the app in xterm,
 # GNOME Terminal, Windows Terminal and tmux alike, and no member screen uses it.
 DEMO_MENU_KEY: Final = "f12"
@@ -65,6 +54,8 @@ DEMO_MEMBER: Final = "10000001"
 DUE_TIME: Final = time(10, 0)
 # Inside the weekly window (Monday 01:00-05:00 JST), with an hour of it behind.
 MAINTENANCE_TIME: Final = time(2, 0)
+# Half an hour before the window: inside the dashboard's 60-minute warning (SPEC 2.3).
+MAINTENANCE_SOON_TIME: Final = time(0, 30)
 MONDAY: Final = 0
 
 _STEPS: Final[dict[str, timedelta]] = {
@@ -72,33 +63,6 @@ _STEPS: Final[dict[str, timedelta]] = {
     "plus_1h": timedelta(hours=1),
     "plus_1d": timedelta(days=1),
 }
-
-
-@dataclass(frozen=True, slots=True)
-class DemoAction:
-    id: ActionId
-
-    @property
-    def label(self) -> str:
-        return t(f"demo.action.{self.id}")
-
-    @property
-    def help(self) -> str:
-        return t(f"demo.help.{self.id}")
-
-
-DEMO_ACTIONS: Final[tuple[DemoAction, ...]] = tuple(
-    DemoAction(action_id)
-    for action_id in (
-        "next_due",
-        "overdue",
-        "maintenance",
-        "plus_15m",
-        "plus_1h",
-        "plus_1d",
-        "reset",
-    )
-)
 
 
 # --- where the clock goes (pure) --------------------------------------------------------------
@@ -109,11 +73,11 @@ def due_moment(due: date) -> datetime:
     return datetime.combine(due, DUE_TIME, tzinfo=JST)
 
 
-def next_maintenance_moment(now: datetime) -> datetime:
-    """The first Monday 02:00 JST after ``now``: today's on a Monday morning before 02:00."""
+def next_maintenance_moment(now: datetime, at: time = MAINTENANCE_TIME) -> datetime:
+    """The first Monday ``at`` (02:00) JST after ``now``: today's on a Monday before then."""
     local = to_jst(now)
     monday = local.date() + timedelta(days=(MONDAY - local.weekday()) % 7)
-    moment = datetime.combine(monday, MAINTENANCE_TIME, tzinfo=JST)
+    moment = datetime.combine(monday, at, tzinfo=JST)
     return moment if moment > local else moment + timedelta(days=7)
 
 
@@ -182,6 +146,9 @@ async def _target(app: AcomApp, admin: AdminClient, action_id: ActionId) -> tupl
     now = app.server_clock.now()
     if action_id == "maintenance":
         return next_maintenance_moment(now), t("demo.done.maintenance")
+    if action_id == "maintenance_soon":
+        moment = next_maintenance_moment(now, MAINTENANCE_SOON_TIME)
+        return moment, t("demo.done.maintenance_soon")
     member, due = await _due_date(app, admin)
     if due is None:
         raise _NotMoved("demo.no_due_date", member=member)
@@ -266,62 +233,6 @@ class DemoCommands(Provider):
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
 
 
-class DemoMenuScreen(AcomModal[ActionId | None]):
-    """A small list of the demo actions; Enter runs one, Esc closes."""
-
-    DEFAULT_CSS = """
-    DemoMenuScreen { align: center middle; }
-    DemoMenuScreen > #demo-dialog {
-        width: 64;
-        height: auto;
-        padding: 0 1;
-        background: $panel;
-        border: ascii $accent;
-    }
-    DemoMenuScreen #demo-title { text-style: bold; }
-    DemoMenuScreen #demo-clock { color: $text-muted; margin-bottom: 1; }
-    DemoMenuScreen #demo-actions { height: auto; border: none; background: $panel; }
-    DemoMenuScreen #demo-help { color: $text-muted; height: auto; margin-top: 1; }
-    """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "common.close", id="demo.close"),
-    ]
-
-    def compose(self) -> ComposeResult:
-        lang = get_language()
-        with Vertical(id="demo-dialog"):
-            yield Label(t("demo.menu.title"), id="demo-title", markup=False)
-            now = format_datetime(self.acom.server_clock.now(), lang)
-            yield Label(t("demo.menu.clock", time=now), id="demo-clock", markup=False)
-            yield OptionList(
-                *(Option(action.label, id=action.id) for action in DEMO_ACTIONS),
-                id="demo-actions",
-                compact=True,
-            )
-            yield Prose(DEMO_ACTIONS[0].help, id="demo-help")
-
-    def on_mount(self) -> None:
-        self.query_one("#demo-actions").focus()
-
-    @on(OptionList.OptionHighlighted, "#demo-actions")
-    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        action = _action(event.option.id)
-        if action is not None:
-            self.query_one("#demo-help", Prose).update(action.help)
-
-    @on(OptionList.OptionSelected, "#demo-actions")
-    def _selected(self, event: OptionList.OptionSelected) -> None:
-        action = _action(event.option.id)
-        self.dismiss(action.id if action is not None else None)
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-
-
-def _action(action_id: str | None) -> DemoAction | None:
-    return next((action for action in DEMO_ACTIONS if action.id == action_id), None)
-
-
 def open_demo_menu(app: AcomApp) -> None:
     """F12: the menu, unless it is already open; the chosen action runs after it closes."""
     if isinstance(app.screen, DemoMenuScreen):
@@ -335,11 +246,8 @@ def open_demo_menu(app: AcomApp) -> None:
 
 
 def install_demo_controls(app: AcomApp) -> None:
-    """Add the demo provider to this app's palette and F12 to its keys (demo only)."""
+    """Add the demo provider to this app's palette (demo only)."""
     # COMMANDS is a class variable: this instance alone gets the provider, so an app on a
     # real server, even in the same process (tests), never shows the demo commands.
+    # F12 itself is a binding of the app, enabled only on a demo (AcomApp.check_action).
     app.COMMANDS = {*type(app).COMMANDS, DemoCommands}  # type: ignore[misc]
-    binding = Binding(DEMO_MENU_KEY, "demo_menu", t("demo.keys.menu"), id="demo.menu", show=False)
-    # The app's bindings were built from its class; the per-instance copy takes one more
-    # (the same copy ``screens.base.localize_bindings`` rewrites).
-    app._bindings.key_to_bindings.setdefault(DEMO_MENU_KEY, []).append(binding)

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TextIO
 
 from acom_contract.jst import to_jst
 from acom_tui.i18n import Language, catalogue
+from acom_tui.statement_notice import lender_values, method_text
 
 if TYPE_CHECKING:
     from acom_contract.schemas import Statement, StatementKind
@@ -55,7 +56,18 @@ PART_SUFFIX: Final = ".part"
 _MAX_SUFFIX: Final = 999
 
 # The columns of each kind, in order: the legal items of its statement (SPEC 2.9) plus the
-# statement id, which the support desk asks for. Header texts: ``statements.csv.<column>``.
+# statement id, which the support desk asks for; a loan and a repayment end with the items
+# that make them the notices of 貸金業法 §17/§18 (``acom_tui.statement_notice``). Header
+# texts: ``statements.csv.<column>``.
+_NOTICE: Final = (
+    "repayment_method",
+    "late_interest_rate",
+    "contract_number",
+    "contract_date",
+    "lender_name",
+    "lender_address",
+    "lender_registration_number",
+)
 COLUMNS: Final[dict[StatementKind, tuple[str, ...]]] = {
     "loan": (
         "id",
@@ -64,24 +76,28 @@ COLUMNS: Final[dict[StatementKind, tuple[str, ...]]] = {
         "amount",
         "interest_rate",
         "balance_after",
-        "repayment_method",
         "next_due_date",
         "next_due_amount",
+        "expected_payments",
+        "expected_last_due_date",
         "description",
-        "lender_registration",
+        *_NOTICE,
     ),
     "repayment": (
         "id",
         "date",
         "time",
+        "received_on",
         "amount",
         "late_interest",
         "interest",
         "principal",
         "balance_after",
+        "remaining_debt",
         "next_due_date",
         "next_due_amount",
         "description",
+        *_NOTICE,
     ),
     "card": ("id", "date", "time", "merchant", "description", "amount"),
 }
@@ -103,11 +119,17 @@ def _text(value: str | None) -> str:
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
-def _cell(statement: Statement, column: str) -> str:
+def _cell(statement: Statement, column: str, lang: Language) -> str:
     if column == "date":
         return to_jst(statement.occurred_at).date().isoformat()
     if column == "time":
         return to_jst(statement.occurred_at).strftime("%H:%M:%S")
+    if column == "repayment_method":
+        return _text(method_text(statement, lang))
+    if column.startswith("lender_"):
+        name, address, number = lender_values(statement.lender, lang)
+        values = {"lender_name": name, "lender_address": address}
+        return _text(values.get(column, number))
     value = getattr(statement, column)
     if value is None:
         return ""
@@ -123,9 +145,10 @@ def _cell(statement: Statement, column: str) -> str:
     return _text(str(value))
 
 
-def cell_values(statement: Statement, kind: StatementKind) -> list[str]:
-    """One CSV row of ``statement`` in the columns of ``kind``."""
-    return [_cell(statement, column) for column in COLUMNS[kind]]
+def cell_values(statement: Statement, kind: StatementKind, lang: Language = "ja") -> list[str]:
+    """One CSV row of ``statement`` in the columns of ``kind``; words (the repayment
+    method, the lender) in ``lang``, as the header."""
+    return [_cell(statement, column, lang) for column in COLUMNS[kind]]
 
 
 # --- where the file goes --------------------------------------------------------------------
@@ -312,7 +335,7 @@ class CsvExport:
             raise RuntimeError("the export is not open")
         count = 0
         for statement in statements:
-            self._writer.writerow(cell_values(statement, self.kind))
+            self._writer.writerow(cell_values(statement, self.kind, self.lang))
             count += 1
         self.rows += count
         return count

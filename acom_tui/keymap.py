@@ -23,9 +23,6 @@ __all__ = ["binding_ids", "check_keymap", "unknown_keymap_ids"]
 # Every module of the package is looked at (a new screen or dialog package is found without
 # a change here), except those that hold no widget: running ``__main__`` would start the app.
 _SKIPPED = ("acom_tui.__main__", "acom_tui.api")
-# Bound per app instance rather than in a class (demo_controls.install_demo_controls adds
-# F12 only to a demo app); tests/tui/test_tui_config_roundtrip.py holds this true.
-_INSTANCE_IDS = ("demo.menu",)
 
 
 def _modules() -> Iterable[ModuleType]:
@@ -43,7 +40,7 @@ def binding_ids() -> frozenset[str]:
     from textual.binding import Binding
     from textual.dom import DOMNode
 
-    ids = set(_INSTANCE_IDS)
+    ids: set[str] = set()
     for module in _modules():
         for value in vars(module).values():
             if not (inspect.isclass(value) and issubclass(value, DOMNode)):

@@ -20,6 +20,7 @@ from acom_tui.i18n import get_language, t
 
 __all__ = [
     "CLOSES",
+    "LOST_CARD_PHONE",
     "OPENS",
     "SUPPORT_PHONE",
     "DeskStatus",
@@ -31,6 +32,8 @@ OPENS: Final = time(9, 0)
 CLOSES: Final = time(18, 0)
 # Clearly fictional (all zeros): this is a demo product; the catalogue texts say so too.
 SUPPORT_PHONE: Final = "0120-000-000"
+# The lost or stolen card line answers 24 hours, every day (SPEC 2.16); also fictional.
+LOST_CARD_PHONE: Final = "0120-000-999"
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from benchmarks import clock_cost, demo_money, memory, server_load, startup, tui_flows
+from benchmarks import clock_cost, demo_money, host, memory, server_load, startup, tui_flows
 from benchmarks.common import DOC
 
 STEPS = (
@@ -16,6 +16,7 @@ STEPS = (
     ("TUI flows", tui_flows.main),
     ("demo borrowing", demo_money.main),
     ("memory", memory.main),
+    ("one SSH host: memory per session, 50 consoles, start-up under load", host.main),
     ("shared clock", clock_cost.main),
     ("mock server under load", server_load.main),
 )

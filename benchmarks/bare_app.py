@@ -54,5 +54,8 @@ class BareApp(App[None]):
 if __name__ == "__main__":
     flags = sys.argv[2:]
     BareApp(
-        Path(sys.argv[1]), form="--form" in flags, inputs="--inputs" in flags, stay="--stay" in flags
+        Path(sys.argv[1]),
+        form="--form" in flags,
+        inputs="--inputs" in flags,
+        stay="--stay" in flags,
     ).run()

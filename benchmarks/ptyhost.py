@@ -32,13 +32,17 @@ BIN = Path(sys.executable).parent
 ACOM_TUI = str(BIN / "acom-tui")
 BARE_APP = [sys.executable, str(ROOT / "benchmarks" / "bare_app.py")]
 STAFF_ID = "S0001"
-STAFF_PASSWORD = "staff-demo-pass"  # noqa: S105 - the mock roster's published demo password
+# The mock roster's published demo password.
+STAFF_PASSWORD = "staff-demo-pass"
 MEMBER = "10000001"
 PIN = "4829"
 ROWS, COLUMNS = 24, 80
+TYPING_DELAY_S = 0.5
+TIMED_OUT = "did not answer in time"
 # CSI, OSC, DCS/APC strings and two-byte escapes: what is left is the text on screen.
 _ESCAPES = re.compile(
-    rb"\x1b(?:\[[0-9;?<>=:]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[PX^_][^\x1b]*\x1b\\|[@-Z\\-_])"
+    rb"\x1b(?:\[[0-9;?<>=:]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)"
+    rb"|[PX^_][^\x1b]*\x1b\\|[@-Z\\-_])"
 )
 _KEEP_BYTES = 256 * 1024
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -51,12 +55,17 @@ class Step:
     mark: str
     text: str
     keys: str = ""
+    # Typed this long after the text appeared: a screen is painted a moment before its
+    # input has the focus, and keys typed in between go nowhere (as for a fast typist).
+    delay: float = 0.0
+    # While waiting for ``text``: this text on screen ends the console's run as failed.
+    fail: str = ""
 
 
 def staff_steps(*, member: bool = True) -> list[Step]:
     steps = [
-        Step("first_screen", "Staff login", f"{STAFF_ID}\t{STAFF_PASSWORD}\r"),
-        Step("logged_in", "Member lookup", f"{MEMBER}\r" if member else ""),
+        Step("first_screen", "Staff login", f"{STAFF_ID}\t{STAFF_PASSWORD}\r", TYPING_DELAY_S),
+        Step("logged_in", "Member lookup", f"{MEMBER}\r" if member else "", fail=TIMED_OUT),
     ]
     if member:
         steps.append(Step("member_shown", "Wrong PINs"))
@@ -65,7 +74,7 @@ def staff_steps(*, member: bool = True) -> list[Step]:
 
 def member_steps() -> list[Step]:
     return [
-        Step("first_screen", "Member login", f"{MEMBER}\t{PIN}\r"),
+        Step("first_screen", "Member login", f"{MEMBER}\t{PIN}\r", TYPING_DELAY_S),
         Step("logged_in", "Balance history"),
     ]
 
@@ -103,10 +112,12 @@ class Console:
     raw: bytearray = field(default_factory=bytearray)
     exit_status: int | None = None
     closed: bool = False
+    pending: list[tuple[float, str]] = field(default_factory=list)
+    failed: str | None = None
 
     @property
     def done(self) -> bool:
-        return len(self.marks) == len(self.steps)
+        return self.failed is not None or len(self.marks) == len(self.steps)
 
     def elapsed(self, mark: str) -> float:
         return self.marks[mark] - self.started
@@ -117,12 +128,21 @@ class Console:
             del self.raw[: len(self.raw) - _KEEP_BYTES // 4]
         while not self.done:
             step = self.steps[len(self.marks)]
-            if step.text.encode() not in _ESCAPES.sub(b"", bytes(self.raw)):
+            screen = _ESCAPES.sub(b"", bytes(self.raw))
+            if step.fail and step.fail.encode() in screen:
+                self.failed = step.fail
+                return
+            if step.text.encode() not in screen:
                 return
             self.marks[step.mark] = now
             self.raw.clear()
             if step.keys:
-                self.type(step.keys)
+                self.pending.append((now + step.delay, step.keys))
+        self.type_due(now)
+
+    def type_due(self, now: float) -> None:
+        while self.pending and self.pending[0][0] <= now:
+            self.type(self.pending.pop(0)[1])
 
     def type(self, keys: str) -> None:
         os.write(self.fd, keys.encode())
@@ -171,7 +191,10 @@ def pump(consoles: Iterable[Console], until: float, *, stop_when_done: bool = Tr
         left = until - time.perf_counter()
         if left <= 0:
             return
-        for fd, _mask in poller.poll(min(left, 0.2) * 1000):
+        now = time.perf_counter()
+        for console in live.values():
+            console.type_due(now)
+        for fd, _mask in poller.poll(min(left, 0.05) * 1000):
             console = live[fd]
             try:
                 data = os.read(fd, 65536)

@@ -26,6 +26,8 @@ from mock_server.store import loans, meta, notices
 from mock_server.store.notices import Toggles
 
 _WEEKDAYS = ("月", "火", "水", "木", "金", "土", "日")
+_WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def _yen(amount: int) -> str:
@@ -36,6 +38,11 @@ def _yen(amount: int) -> str:
 def _date(day: date) -> str:
     """``2026年12月8日(火)``."""
     return f"{day.year}年{day.month}月{day.day}日({_WEEKDAYS[day.weekday()]})"
+
+
+def _date_en(day: date) -> str:
+    """``Tue 8 Dec 2026``, as the client writes dates in English."""
+    return f"{_WEEKDAYS_EN[day.weekday()]} {day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
 
 
 log = logging.getLogger("mock_server.mailer")
@@ -233,7 +240,7 @@ def _due_message(recipient: Recipient, kind: NoticeKind, due: date, amount: int)
     body = (
         f"{_greeting(recipient)}{lead}\n\n"
         f"ご返済期日: {_date(due)}\n"
-        f"ご返済金額（最低返済額）: {_yen(amount)}\n"
+        f"最低返済額: {_yen(amount)}\n"
         f"{warning}\n"
         "ご返済は、会員ページの「インターネット返済」のほか、アコムATM・提携ATM、"
         "銀行振込でも受け付けております。インターネット返済は24時間365日、"
@@ -251,10 +258,10 @@ def _overdue_message(
         f"ご返済期日（{_date(due)}）を過ぎておりますが、"
         f"{_date(day)} 時点でご返済の確認ができておりません。\n\n"
         f"期日からの経過日数: {view.overdue_days}日\n"
-        f"ご返済いただきたい金額（最低返済額）: {_yen(view.minimum_payment)}\n"
+        f"最低返済額: {_yen(view.minimum_payment)}\n"
         f"遅延損害金（年率20.0%、{_date(day)} 時点）: "
         f"{_yen(view.late_interest)}\n"
-        f"一括でのご返済額（{_date(day)} 時点）: "
+        f"完済に必要な金額（{_date(day)} 時点）: "
         f"{_yen(view.payoff_amount)}\n\n"
         "ご返済が確認できるまで、新たなお借入れはご利用いただけません。\n"
         "延滞が続きますと、信用情報機関に延滞の情報が登録されるほか、"
@@ -299,3 +306,82 @@ def _campaign_message(recipient: Recipient, day: date) -> Message:
         f"{_FOOTER}"
     )
     return Message("campaign", day, f"【アコム】{day.month}月の会員さま向けご案内", body)
+
+
+# --- the same notices in English -----------------------------------------------------------
+# The mail itself goes out in Japanese, the lender's language; the outbox keeps it as sent.
+# A member reading notices in English gets them written from what the outbox row keeps (the
+# kind and its reference date). The figures of a reminder are not kept apart from the
+# Japanese text, so the English version sends the reader to the dashboard for them.
+
+_FOOTER_EN = """
+----------------------------------------
+This is a copy of a message sent from a no-reply address.
+ACOM never asks for your PIN by phone or e-mail.
+
+You can change which e-mails you receive at any time under "E-mail service" in the member portal.
+
+ACOM Co., Ltd.
+Card Loan Desk 0120-000-000 (a fictional demo number)
+Weekdays 09:00-18:00 JST
+"""
+
+_ALREADY_PAID_EN = "If you have already repaid, please disregard this message."
+_WAYS_TO_REPAY_EN = (
+    "You can repay by internet repayment in the member portal (24 hours a day, free of "
+    "charge), at ACOM and partner ATMs, or by bank transfer."
+)
+
+
+def english_notice(kind: NoticeKind, reference_date: date) -> tuple[str, str]:
+    """The subject and body of a notice in English, from its kind and reference date."""
+    when = _date_en(reference_date)
+    if kind == "due_soon":
+        subject = "ACOM: your due date is in 3 days"
+        body = (
+            f"Your repayment due date is {when}.\n\n"
+            "The minimum payment is shown on the dashboard of the member portal.\n"
+            f"{_WAYS_TO_REPAY_EN}\n\n{_ALREADY_PAID_EN}\n"
+        )
+    elif kind == "due_today":
+        subject = "ACOM: your repayment is due today"
+        body = (
+            f"Today, {when}, is your repayment due date.\n\n"
+            "The minimum payment is shown on the dashboard of the member portal. If it is "
+            "not received today, late interest (20.0% a year) is charged from tomorrow and "
+            "new borrowing is not possible.\n"
+            f"{_WAYS_TO_REPAY_EN}\n\n{_ALREADY_PAID_EN}\n"
+        )
+    elif kind == "overdue":
+        subject = "ACOM: your repayment is overdue (important)"
+        body = (
+            f"As of {when}, we have not received your repayment, which is past its due "
+            "date.\n\n"
+            "The minimum payment, the late interest and the payoff amount are shown on the "
+            "dashboard of the member portal. New borrowing is not possible until the "
+            "repayment is received. If the delay continues, it is registered with the credit "
+            "bureau and use of your account may be suspended.\n"
+            "If repaying is difficult, please contact the Card Loan Desk as early as you can."
+            f"\n{_WAYS_TO_REPAY_EN}\n\n{_ALREADY_PAID_EN}\n"
+        )
+    elif kind == "card_renewal":
+        subject = "ACOM: your loan card is being renewed"
+        body = (
+            f"Your loan card expires on {when}.\n\n"
+            "A new card is sent by registered post to your registered address in the month "
+            "before. If you have moved, please update your address under registered "
+            "information in the member portal. When the new card arrives, cut the magnetic "
+            "stripe of the old one and throw it away. Your PIN does not change.\n"
+        )
+    else:
+        subject = f"ACOM: news for members, {_MONTHS_EN[reference_date.month - 1]}"
+        body = (
+            "News for members.\n\n"
+            "Statements on the web: with electronic delivery, statements are no longer "
+            "posted to you and can be read in the member portal at any time.\n"
+            "Internet repayment is free of charge, 24 hours a day.\n"
+            "Before borrowing, check your repayment plan with the repayment simulator.\n\n"
+            "You receive this because you asked for campaign e-mails; switch off "
+            '"Campaigns" under "E-mail service" to stop them.\n'
+        )
+    return subject, f"{body}{_FOOTER_EN}"

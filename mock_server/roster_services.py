@@ -44,9 +44,7 @@ def card_expiry(contract: date, today: date) -> date:
         years += CARD_YEARS
 
 
-def seed(
-    conn: sqlite3.Connection, now: datetime, certificates: Mapping[str, int | None]
-) -> None:
+def seed(conn: sqlite3.Connection, now: datetime, certificates: Mapping[str, int | None]) -> None:
     """Seed service rows for the roster members (inside the roster's transaction).
 
     ``certificates``: for each member, how many days ago an accepted income certificate

@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 import httpx
+import hypothesis
 import pytest
 from fastapi import FastAPI
 
@@ -16,6 +17,15 @@ from mock_server.clock import Clock
 from mock_server.hashing import ScryptParams
 from mock_server.settings import ServerSettings
 from mock_server.store import Store
+
+# Hypothesis's per-example deadline (200 ms) and its "too slow" check are timings: on a
+# loaded machine (pytest -n 8 on two cores) they fail a property whose every answer is
+# right, typically at the first example of a new year, when the calendar of that year is
+# built. Speed is measured by benchmarks/, never by tests (docs/performance.md).
+hypothesis.settings.register_profile(
+    "acom", deadline=None, suppress_health_check=[hypothesis.HealthCheck.too_slow]
+)
+hypothesis.settings.load_profile("acom")
 
 # Wednesday 2 December 2026, 10:00 Japan time: a weekday, away from maintenance.
 FIXED_NOW = datetime(2026, 12, 2, 10, 0, tzinfo=JST)

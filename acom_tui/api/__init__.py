@@ -8,7 +8,14 @@ and must not pay for httpx before the first screen is drawn.
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import TYPE_CHECKING, Any
+
+# httpx's package imports its command-line client when it can (click, pygments, rich's
+# progress bars and syntax highlighting: about 4 MiB in every console process, see
+# docs/performance.md). Nothing here runs that command. A None entry makes the import fail
+# as it does when the ``httpx[cli]`` extra is missing, and httpx keeps its stub ``main``.
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 if TYPE_CHECKING:
     from acom_tui.api.client import (

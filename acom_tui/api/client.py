@@ -543,6 +543,8 @@ class BaseClient:
         self._token: SecretStr | None = None
         self.session_expires_at: datetime | None = None
         """When the session ends if idle, as last reported by the server."""
+        self.language: str | None = None
+        """Sent as ``Accept-Language``: texts the server writes (notices, reasons) in it."""
         default_headers = {"Accept": "application/json", "User-Agent": "acom-tui/0.1"}
         default_headers.update(headers or {})
         # The size cap counts the bytes as they arrive; a compressed body would escape it.
@@ -667,6 +669,7 @@ class BaseClient:
             sent_token = self._token
             request_headers = {
                 **self._auth_headers(),
+                **({"Accept-Language": self.language} if self.language else {}),
                 **request.headers,
                 "X-Request-ID": request_id,
             }

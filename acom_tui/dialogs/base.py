@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from textual.screen import ModalScreen
 
-from acom_tui.keys import localize_bindings, tick_countdowns
+from acom_tui.widgets.countdown import tick_countdowns
 
 if TYPE_CHECKING:
     from acom_tui.app import AcomApp
@@ -18,10 +18,6 @@ ResultT = TypeVar("ResultT")
 
 class AcomModal(ModalScreen[ResultT]):
     """A dialog over the current screen."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        localize_bindings(self)
 
     @property
     def acom(self) -> AcomApp:

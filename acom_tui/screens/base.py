@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 from acom_tui.i18n import t
-from acom_tui.keys import localize_bindings, tick_countdowns
+from acom_tui.widgets.countdown import tick_countdowns
 from acom_tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
@@ -95,7 +95,6 @@ class AcomScreen(Screen[ResultT]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        localize_bindings(self)
         self._first: asyncio.Task[Any] | None = None
 
     async def fetch_first(self) -> Any:

@@ -25,27 +25,26 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label
 
+from acom_contract.due_dates import first_due_date
 from acom_contract.eligibility import BORROW_UNIT, transfer_arrival
 from acom_contract.jst import to_jst
 from acom_contract.money import ESTIMATE_DAYS, interest_estimate, minimum_payment
 from acom_tui import errors_ui
 from acom_tui.api import errors
+from acom_tui.dialogs.confirm_movement import ConfirmMovement, Outcome
 from acom_tui.formatting import format_date, format_datetime, format_rate, format_time, format_yen
 from acom_tui.i18n import catalogue, get_language, t
 from acom_tui.normalize import InputError
 from acom_tui.screens.base import AcomScreen
 from acom_tui.screens.receipt import (
-    ConfirmMovement,
-    FigureTable,
-    Outcome,
     ReceiptScreen,
-    Row,
     format_bank_account,
     open_receipt,
     refresh_dashboard,
 )
 from acom_tui.widgets.amount_input import AmountInput, AmountRule, describe_error
 from acom_tui.widgets.banner import Banner
+from acom_tui.widgets.figure_table import FigureTable, Row
 from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.prose import Prose
 
@@ -63,13 +62,14 @@ __all__ = [
     "refusal_from_account",
 ]
 
-QUICK_AMOUNTS: tuple[tuple[str, int], ...] = (("f3", 10_000), ("f4", 30_000), ("f5", 50_000))
+QUICK_AMOUNTS: tuple[int, ...] = (10_000, 30_000, 50_000)
 
 NextStep = Literal["repay", "settings"]
-# The key and the catalogue label of each next step (the bindings below use the same keys).
+# The key and the catalogue label of each next step: F4 opens the linked screen on every
+# screen (keys.MEANINGS), and only one next step is offered at a time.
 NEXT_STEP_KEYS: dict[NextStep, tuple[str, str]] = {
-    "repay": ("F7", "money.keys.open_repay"),
-    "settings": ("F8", "money.keys.open_settings"),
+    "repay": ("F4", "money.keys.open_repay"),
+    "settings": ("F4", "money.keys.open_settings"),
 }
 
 
@@ -192,19 +192,13 @@ class BorrowScreen(AcomScreen[None]):
     AUTO_FOCUS = "#borrow-amount"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "keys.back", id="borrow.back"),
-        *(
-            Binding(
-                key,
-                f"quick({amount})",
-                f"money.keys.fill_{amount}",
-                id=f"borrow.quick_{amount}",
-                show=False,
-            )
-            for key, amount in QUICK_AMOUNTS
-        ),
-        Binding("f6", "quick_all", "money.keys.fill_all", id="borrow.quick_all", show=False),
-        Binding("f7", "repay", "money.keys.open_repay", id="borrow.repay"),
-        Binding("f8", "settings", "money.keys.open_settings", id="borrow.settings"),
+        # F3 goes to the quick amounts (then Tab and Enter): F3 means "choose" on every
+        # screen, so no F-key means "10,000 yen" here and something else elsewhere.
+        Binding("f3", "choose", "money.keys.choose_amount", id="borrow.choose"),
+        # One next step at a time is offered (check_action): both are "open the linked
+        # screen", F4 everywhere.
+        Binding("f4", "repay", "money.keys.open_repay", id="borrow.repay"),
+        Binding("f4", "settings", "money.keys.open_settings", id="borrow.settings"),
     ]
 
     def __init__(self) -> None:
@@ -233,15 +227,15 @@ class BorrowScreen(AcomScreen[None]):
                     yield Label(t("money.yen_suffix"), classes="amount-suffix", markup=False)
                 yield Prose(t("money.borrow.hint"), id="borrow-message", classes="field-message")
                 with Horizontal(id="borrow-quick", classes="quick-row"):
-                    for key, amount in QUICK_AMOUNTS:
+                    for amount in QUICK_AMOUNTS:
                         yield Button(
-                            self._quick_label(key, amount),
+                            t(f"money.keys.quick_{amount}"),
                             id=f"quick-{amount}",
                             compact=True,
                             classes="quick",
                         )
                     yield Button(
-                        f"F6 {t('money.keys.quick_all')}",
+                        t("money.keys.quick_all"),
                         id="quick-all",
                         compact=True,
                         classes="quick",
@@ -253,10 +247,6 @@ class BorrowScreen(AcomScreen[None]):
             with Horizontal(classes="actions"):
                 yield Button("", id="borrow-next-step", compact=True, classes="-hidden")
         yield KeyBar()
-
-    @staticmethod
-    def _quick_label(key: str, amount: int) -> str:
-        return f"{key.upper()} {t(f'money.keys.quick_{amount}')}"
 
     def on_mount(self) -> None:
         self.query_one("#borrow-form").disabled = True
@@ -298,7 +288,7 @@ class BorrowScreen(AcomScreen[None]):
         assert account is not None
         await self._show_figures(account)
         self.query_one("#borrow-amount", AmountInput).rule = borrow_rule(account.available)
-        for _key, amount in QUICK_AMOUNTS:
+        for amount in QUICK_AMOUNTS:
             self.query_one(f"#quick-{amount}", Button).disabled = amount > account.available
         self.set_refusal(refusal_from_account(account))
 
@@ -394,7 +384,7 @@ class BorrowScreen(AcomScreen[None]):
             return step == "repay"
         if action == "settings":
             return step == "settings"
-        if action in ("quick", "quick_all"):
+        if action in ("quick", "quick_all", "choose"):
             return not self.query_one("#borrow-form").disabled
         return True
 
@@ -414,6 +404,13 @@ class BorrowScreen(AcomScreen[None]):
         field.focus()
         filled = t("money.borrow.filled", amount=format_yen(amount, get_language()))
         self._field_message(filled, error=False)
+
+    def action_choose(self) -> None:
+        """F3: to the first quick amount that can be chosen; Enter fills it."""
+        for button in self.query(".quick").results(Button):
+            if not button.disabled:
+                button.focus()
+                return
 
     def action_quick_all(self) -> None:
         if self.account is not None:
@@ -511,6 +508,11 @@ class BorrowScreen(AcomScreen[None]):
         due = ""
         if account.principal > 0 and account.next_due_date is not None:
             due = t("money.borrow.confirm.due_same", date=format_date(account.next_due_date, lang))
+        elif account.principal == 0:
+            # A first borrowing sets the due date: the server's rule, so the date shown
+            # now is the date the receipt will show.
+            first = first_due_date(account.repayment_cycle, today, account.monthly_due_day)
+            due = t("money.borrow.confirm.due_first", date=format_date(first, lang))
         return [
             (t("money.borrow.amount"), format_yen(amount, lang)),
             (t("money.borrow.destination"), self._destination()),
@@ -587,4 +589,5 @@ def borrow_receipt(borrowing: Borrowing) -> ReceiptScreen:
         lead=t(f"money.borrow.receipt.lead.{borrowing.transfer}", when=arrival),
         rows=rows,
         note=t("money.borrow.receipt.note"),
+        statement_id=borrowing.id,
     )

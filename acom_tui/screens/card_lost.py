@@ -1,4 +1,4 @@
-"""The card was reported lost or stolen: what to do now."""
+"""The card was reported lost or stolen: what to do now, and the line that never closes."""
 
 from __future__ import annotations
 
@@ -16,4 +16,5 @@ class CardLostScreen(NoticeScreen):
             body=t("help.lost_card.body"),
             variant="warning",
             help_topic="fraud",
+            lost_line=True,
         )

@@ -27,6 +27,7 @@ from acom_tui.formatting import format_date, format_datetime, format_rate, forma
 from acom_tui.i18n import get_language, t
 from acom_tui.screens.base import AcomScreen
 from acom_tui.screens.services import SERVICES, build_screen, service
+from acom_tui.signals import AccountChanged
 from acom_tui.widgets.banner import Banner
 from acom_tui.widgets.figures import Emphasis, Figure, Figures
 from acom_tui.widgets.key_bar import KeyBar
@@ -143,7 +144,16 @@ class DashboardScreen(AcomScreen[None]):
         return options
 
     def on_mount(self) -> None:
+        # Immediate: a screen above has changed the account, and the fetch should start
+        # now rather than when the member comes back here.
+        self.acom.account_changed.subscribe(self, self._account_changed, immediate=True)
         self.load()
+
+    def _account_changed(self, change: AccountChanged) -> None:
+        if change.notices is not None:
+            self.show_notices(change.notices)
+        elif self.is_mounted:
+            self.load()
 
     # --- loading ----------------------------------------------------------------------
 
@@ -222,10 +232,15 @@ class DashboardScreen(AcomScreen[None]):
             "accrued": (format_yen(account.accrued_interest, lang), ""),
             "late": (format_yen(account.late_interest, lang), "alert"),
         }
+        labels = dict(FIGURES)
+        if account.overdue_days > 0:
+            # The due date has passed: it is not "next", and it is shown as a warning.
+            labels["next_due"] = "dashboard.due_passed"
+            values["next_due"] = (due, "alert")
         self.query_one(Figures).set_figures(
             [
-                Figure(key, t(label), *values[key])
-                for key, label in FIGURES
+                Figure(key, t(labels[key]), *values[key])
+                for key, _label in FIGURES
                 if key != "late" or account.late_interest > 0
             ]
         )

@@ -33,7 +33,7 @@ from textual.widgets.option_list import Option
 from acom_contract.jst import JST
 from acom_tui.dialogs.file_picker import FilePicker
 from acom_tui.formatting import format_date
-from acom_tui.i18n import get_language, t
+from acom_tui.i18n import Language, catalogue, get_language, t
 from acom_tui.screens.base import AcomScreen
 from acom_tui.widgets.banner import Banner, BannerVariant
 from acom_tui.widgets.key_bar import KeyBar
@@ -242,7 +242,7 @@ class DocumentUploadScreen(AcomScreen["Document | None"]):
     CSS_PATH = "settings.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f8", "upload", "settings.keys.upload", id="upload.send"),
-        Binding("f4", "browse", "settings.keys.browse", id="upload.browse"),
+        Binding("f3", "browse", "settings.keys.browse", id="upload.browse"),
         Binding("escape", "back", "settings.keys.cancel_or_back", id="upload.back"),
     ]
 
@@ -448,6 +448,49 @@ def _shorten(text: str, width: int) -> str:
     return out + "..."
 
 
+def rejection_text(document: Document) -> str:
+    """Why a document was rejected, in the language of the screens."""
+    key = f"settings.documents.rejection.{document.rejection_code}"
+    if document.rejection_code and key in catalogue(get_language()):
+        return t(key)
+    return document.rejection_reason or ""
+
+
+def current_state(
+    documents: Sequence[Document], today: date, lang: Language
+) -> tuple[str, BannerVariant] | None:
+    """The line that leads the screen: where the newest document stands now.
+
+    An old rejection is news only while nothing newer was sent: after a new upload the
+    member wants to know where that one is, not why the one before it was refused.
+    """
+    if not documents:
+        return None
+    newest = max(documents, key=lambda document: document.uploaded_at)
+    kind = t(f"settings.documents.kind.{newest.kind}")
+    submitted = format_date(newest.uploaded_at.astimezone(JST).date(), lang)
+    if newest.status == "rejected":
+        text = t(
+            "settings.documents.rejected_reason",
+            name=newest.filename,
+            reason=rejection_text(newest),
+            date=submitted,
+        )
+        return text, "warning"
+    if newest.status == "accepted":
+        until = newest.valid_until
+        if until is not None and until >= today:
+            return (
+                t("settings.documents.current.accepted", kind=kind, until=format_date(until, lang)),
+                "success",
+            )
+        return None
+    return (
+        t("settings.documents.current.in_review", kind=kind, name=newest.filename, date=submitted),
+        "info",
+    )
+
+
 def validity_text(document: Document, today: date) -> str:
     if document.valid_until is None:
         return "-"
@@ -541,18 +584,9 @@ class DocumentsScreen(AcomScreen[None]):
             )
         table.set_class(not documents, "-hidden")
         self.query_one("#docs-empty").set_class(bool(documents), "-hidden")
-        rejected = [d for d in documents if d.status == "rejected" and d.rejection_reason]
-        if rejected:
-            latest = rejected[0]
-            self.query_one("#docs-status", Banner).show(
-                t(
-                    "settings.documents.rejected_reason",
-                    name=latest.filename,
-                    reason=latest.rejection_reason or "",
-                    date=format_date(latest.uploaded_at.astimezone(JST).date(), lang),
-                ),
-                "warning",
-            )
+        current = current_state(documents, today, lang)
+        if current is not None:
+            self.query_one("#docs-status", Banner).show(*current)
 
     def _error(self, text: str) -> None:
         self.query_one("#docs-status", Banner).show(text, "error")

@@ -1,11 +1,16 @@
-"""Help: every login problem of the article, the fraud warning, and the support desk.
+"""Help: the keys of the screen it was opened from, every login problem of the article,
+the fraud warning, and the support desk.
 
-Topics on the left, the chosen one on the right; the support desk line says whether it
-is open now, in Japan time.
+Opened with F1, help starts on "keys on this screen", drawn from that screen's bindings
+(``keys.key_rows``) with their translated descriptions. Topics on the left, the chosen
+one on the right; the support desk line says whether it is open now, in Japan time. On
+the lost-card and fraud pages the 24-hour lost or stolen card line comes first, since a
+card must be stopped at once, whatever the hour.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from textual import on
@@ -16,18 +21,25 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from acom_tui.i18n import t
+from acom_tui.keys import KeyRow, described
 from acom_tui.screens.base import AcomScreen
 from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.prose import Prose
 from acom_tui.widgets.support_desk import SupportDesk
 
-__all__ = ["HELP_TOPICS", "HelpScreen"]
+__all__ = ["HELP_TOPICS", "KEYS_TOPIC", "HelpScreen"]
+
+# The first topic when help is opened with the keys of a screen.
+KEYS_TOPIC = "keys"
+# Topics where stopping a card may be what the reader needs now.
+LOST_LINE_TOPICS = frozenset({"lost_card", "fraud"})
 
 HELP_TOPICS: tuple[str, ...] = (
     "cannot_login",
     "forgot_pin",
     "locked",
     "lost_card",
+    "repay_without_login",
     "maintenance",
     "fraud",
 )
@@ -40,33 +52,44 @@ class HelpScreen(AcomScreen[None]):
         Binding("escape", "back", "keys.back", id="help.back"),
     ]
 
-    def __init__(self, topic: str | None = None) -> None:
+    def __init__(self, topic: str | None = None, *, keys: Sequence[KeyRow] = ()) -> None:
         super().__init__()
-        self.topic = topic if topic in HELP_TOPICS else HELP_TOPICS[0]
+        self.keys = tuple(row for row in keys if row.enabled)
+        self.topics = ((KEYS_TOPIC,) if self.keys else ()) + HELP_TOPICS
+        self.topic = topic if topic in self.topics else self.topics[0]
 
     def compose(self) -> ComposeResult:
         yield self.title_bar(t("help.title"))
         with Horizontal(id="help-main"):
             yield OptionList(
-                *(Option(t(f"help.{topic}.title"), id=topic) for topic in HELP_TOPICS),
+                *(Option(t(f"help.{topic}.title"), id=topic) for topic in self.topics),
                 id="help-topics",
                 compact=True,
             )
             with VerticalScroll(id="help-page"):
                 yield Label("", id="help-title", markup=False)
                 yield Prose("", id="help-body")
-                yield SupportDesk(self.acom.server_clock.now(), id="help-desk")
+                yield SupportDesk(
+                    self.acom.server_clock.now(),
+                    lost_line=self.topic in LOST_LINE_TOPICS,
+                    id="help-desk",
+                )
         yield KeyBar()
 
     def on_mount(self) -> None:
         topics = self.query_one("#help-topics", OptionList)
-        topics.highlighted = HELP_TOPICS.index(self.topic)
+        topics.highlighted = self.topics.index(self.topic)
         self.show_topic(self.topic)
 
     def show_topic(self, topic: str) -> None:
         self.topic = topic
         self.query_one("#help-title", Label).update(t(f"help.{topic}.title"))
-        self.query_one("#help-body", Prose).update(t(f"help.{topic}.body"))
+        body = described(self.keys) if topic == KEYS_TOPIC else t(f"help.{topic}.body")
+        self.query_one("#help-body", Prose).update(body)
+        if self.is_mounted:
+            self.query_one("#help-desk", SupportDesk).refresh_status(
+                self.acom.server_clock.now(), lost_line=topic in LOST_LINE_TOPICS
+            )
         self.query_one("#help-page", VerticalScroll).scroll_home(animate=False)
 
     @on(OptionList.OptionHighlighted, "#help-topics")

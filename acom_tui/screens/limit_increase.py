@@ -26,6 +26,7 @@ from acom_contract.eligibility import (
     LIMIT_STEP,
     MAX_CREDIT_LIMIT,
     certificate_rule_applies,
+    history_declines,
     total_lending_ceiling,
 )
 from acom_tui.dialogs.base import AcomModal
@@ -50,6 +51,7 @@ __all__ = [
     "Eligibility",
     "LimitConfirm",
     "LimitIncreaseScreen",
+    "known_declines",
     "parse_requested_limit",
     "reason_text",
 ]
@@ -102,6 +104,8 @@ class Eligibility:
     profile: Profile
     certificate_until: date | None
     certificate_in_review: bool
+    #: Decline reasons already certain whatever the limit asked (the server's own rule).
+    declines: tuple[str, ...] = ()
 
     @property
     def ceiling(self) -> int:
@@ -111,7 +115,25 @@ class Eligibility:
 
     @property
     def can_apply(self) -> bool:
-        return self.ceiling > self.account.credit_limit and self.account.status == "active"
+        return (
+            self.ceiling > self.account.credit_limit
+            and self.account.status == "active"
+            and not self.declines
+        )
+
+
+def known_declines(account: Account, today: date) -> tuple[str, ...]:
+    """The reasons an application would be declined that the account already shows (a
+    contract under 6 months, an overdue in the last 6 months): said before it is sent."""
+    if account.contract_date is None:  # an older server: the decision will say
+        return ()
+    reasons = history_declines(
+        account.contract_date,
+        today,
+        account.last_overdue_on,
+        suspended=account.status == "suspended",
+    )
+    return tuple(reason.value for reason in reasons)
 
 
 def _certificate(documents: list[Document], today: date) -> tuple[date | None, bool]:
@@ -253,7 +275,8 @@ class LimitIncreaseScreen(AcomScreen[None]):
         today = self.acom.server_clock.now().date()
         items = [] if isinstance(documents, BaseException) else documents.items
         until, in_review = _certificate(items, today)
-        self.show_eligibility(Eligibility(account, profile, until, in_review))
+        declines = known_declines(account, today)
+        self.show_eligibility(Eligibility(account, profile, until, in_review, declines))
 
     def show_eligibility(self, eligibility: Eligibility) -> None:
         self.eligibility = eligibility
@@ -288,6 +311,14 @@ class LimitIncreaseScreen(AcomScreen[None]):
             note += "\n" + t("settings.limit.cannot_apply")
         self.query_one("#limit-ceiling-note", Prose).update(note)
         self._hint()
+        if eligibility.declines:
+            self._say_declines(eligibility.declines)
+
+    def _say_declines(self, declines: tuple[str, ...]) -> None:
+        reasons = "\n".join(
+            t("settings.limit.reason_item", reason=reason_text(code)) for code in declines
+        )
+        self._result(t("money.limit.will_decline"), "warning", reasons)
 
     def _hint(self) -> None:
         eligibility = self.eligibility
@@ -360,6 +391,10 @@ class LimitIncreaseScreen(AcomScreen[None]):
     @on(Button.Pressed, "#limit-submit")
     def action_apply(self) -> None:
         if self._busy or self.eligibility is None:
+            return
+        if self.eligibility.declines:
+            # Bound to be declined, and every application is recorded: not sent.
+            self._say_declines(self.eligibility.declines)
             return
         requested = self._checked()
         if requested is None:

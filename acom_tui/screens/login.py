@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Label
 
-from acom_tui.i18n import t
+from acom_tui.i18n import get_language, t
 from acom_tui.normalize import InputError
 from acom_tui.screens.base import AcomScreen, busy
 from acom_tui.widgets.banner import Banner, BannerVariant
@@ -46,11 +46,9 @@ class LoginScreen(AcomScreen[None]):
     # login.tcss is read with the app's stylesheet (see AcomApp.CSS_PATH).
     AUTO_FOCUS = "#member-number"
     BINDINGS: ClassVar[list[BindingType]] = [
+        # F4 opens the linked screen on every screen. The forgotten PIN and the lost card
+        # are help topics: F1, or the links under the form (F5 is refresh everywhere).
         Binding("f4", "app.simulator", "keys.simulator", id="login.simulator"),
-        Binding(
-            "f5", "app.help('forgot_pin')", "keys.forgot_pin", id="login.forgot_pin", show=False
-        ),
-        Binding("f6", "app.help('lost_card')", "keys.lost_card", id="login.lost_card", show=False),
     ]
 
     def __init__(self) -> None:
@@ -123,6 +121,13 @@ class LoginScreen(AcomScreen[None]):
     def status_text(self) -> str:
         banner = self._status_banner(create=False)
         return banner.text if banner is not None else ""
+
+    def _warn_last_attempt(self, error: Exception) -> None:
+        """One wrong PIN from the lock: say so plainly, and point to the forgot-PIN help."""
+        from acom_tui.api.errors import InvalidCredentials
+
+        if isinstance(error, InvalidCredentials) and error.remaining_attempts == 1:
+            self.show_status(t("login.last_attempt"), variant="error")
 
     def reset(self, reason: str | None) -> None:
         """Back from a session: nothing of it stays on screen; say why we are here."""
@@ -222,9 +227,13 @@ class LoginScreen(AcomScreen[None]):
         try:
             with busy(self.query_one("#login-form")):
                 try:
+                    # What the server writes for this member (notices, reasons) comes in
+                    # the language of the screens.
+                    (await self.acom.wait_backend()).client.language = get_language()
                     await self.acom.login(member_number, pin)
                 except Exception as error:
                     self.acom.report_error(error, inline=self.show_status)
+                    self._warn_last_attempt(error)
                     self.query_one("#pin").focus()
                     return
                 self.acom.save_remember_choice(member_number, remember)

@@ -39,6 +39,7 @@ class NoticeScreen(AcomScreen[None]):
         variant: BannerVariant = "warning",
         help_topic: str | None = None,
         support_desk: bool = True,
+        lost_line: bool = False,
     ) -> None:
         super().__init__()
         self._title = title
@@ -47,6 +48,7 @@ class NoticeScreen(AcomScreen[None]):
         self._variant: BannerVariant = variant
         self._help_topic = help_topic
         self._support_desk = support_desk
+        self._lost_line = lost_line
 
     def compose(self) -> ComposeResult:
         yield self.title_bar(self._title)
@@ -56,7 +58,9 @@ class NoticeScreen(AcomScreen[None]):
             if self._body:
                 yield Prose(self._body, id="notice-body")
             if self._support_desk:
-                yield SupportDesk(self.acom.server_clock.now(), id="notice-desk")
+                yield SupportDesk(
+                    self.acom.server_clock.now(), lost_line=self._lost_line, id="notice-desk"
+                )
         with Horizontal(classes="actions"):
             yield from self.compose_actions()
         yield KeyBar()

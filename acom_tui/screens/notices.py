@@ -21,9 +21,9 @@ from textual.widgets import DataTable, Label
 
 from acom_tui.formatting import format_datetime
 from acom_tui.i18n import get_language, t
-from acom_tui.keys import localize_bindings
 from acom_tui.screens.base import AcomScreen
 from acom_tui.screens.statements import short_date
+from acom_tui.signals import AccountChanged
 from acom_tui.widgets.banner import Banner
 from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.prose import Prose
@@ -44,8 +44,11 @@ _SUBJECT_WIDTH: Final = 40
 
 
 def _pad(text: str, width: int) -> str:
-    while cell_len(text) > width:
-        text = text[:-1]
+    """``text`` in ``width`` cells; a text too long ends with an ellipsis, never cut silently."""
+    if cell_len(text) > width:
+        while cell_len(text) > width - 3:
+            text = text[:-1]
+        text += "..."
     return text + " " * (width - cell_len(text))
 
 
@@ -73,16 +76,15 @@ class NoticeTable(DataTable[Text]):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row")
-        localize_bindings(self)
 
 
 class NoticesScreen(AcomScreen[None]):
     CSS_PATH = "notices.tcss"
     AUTO_FOCUS = "#notices-table"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f7", "settings", "notices.keys.settings", id="notices.settings"),
+        Binding("f4", "settings", "notices.keys.settings", id="notices.settings"),
         Binding("escape", "back", "keys.back", id="notices.back"),
-        Binding("f4", "more", "notices.keys.more", id="notices.more", show=False),
+        Binding("f7", "more", "notices.keys.more", id="notices.more", show=False),
         Binding("f5", "reload", "keys.reload", id="notices.reload", show=False),
     ]
 
@@ -257,13 +259,8 @@ class NoticesScreen(AcomScreen[None]):
         self.dismiss()
 
     def _update_dashboard(self) -> None:
-        from acom_tui.screens.dashboard import DashboardScreen
-
-        if not self._loaded:
-            return
-        for screen in self.app.screen_stack:
-            if isinstance(screen, DashboardScreen):
-                screen.show_notices(self.notices)
+        if self._loaded:
+            self.acom.account_changed.publish(AccountChanged(notices=self.notices))
 
 
 class NoticeViewScreen(AcomScreen[None]):

@@ -113,7 +113,9 @@ class PinChangeScreen(AcomScreen[None]):
             for name, _server_field in PIN_FIELDS:
                 with Horizontal(classes="form-row"):
                     yield Label(t(f"settings.pin.field.{name}"), classes="form-label")
-                    yield PinInput(id=f"pin-{name}")
+                    # Enter moves on from the first two, as a priority key: a PIN typed ahead
+                    # lands in the field it was typed for (widgets/form_input.py).
+                    yield PinInput(id=f"pin-{name}", enter_moves_on=name != "again")
                 yield Prose("", id=f"pin-{name}-message", classes="field-message -empty")
             yield Prose(t("settings.pin.lockout_warning"), classes="form-note")
             yield Banner("", variant="error", id="pin-status", classes="form-status")
@@ -171,10 +173,6 @@ class PinChangeScreen(AcomScreen[None]):
 
     # --- events -----------------------------------------------------------------------
 
-    @on(Input.Submitted, "#pin-current, #pin-new")
-    def _next(self) -> None:
-        self.focus_next()
-
     @on(Input.Submitted, "#pin-again")
     @on(Button.Pressed, "#pin-submit")
     def action_save(self) -> None:
@@ -185,19 +183,31 @@ class PinChangeScreen(AcomScreen[None]):
         self.query_one("#pin-status", Banner).clear()
         inputs = {name: self.query_one(f"#pin-{name}", PinInput) for name, _f in PIN_FIELDS}
         entries, problems = check_pin_entries(*(i.value for i in inputs.values()))
-        self._clear_all()
         if entries is None:
             self._show_problems(problems)
             return
+        self._clear_all()
         self._busy = True
         self._send(entries)
 
     def _show_problems(self, problems: Mapping[str, InputError]) -> None:
+        """Clear what must be typed again (a new PIN always twice) and go to the first."""
+        cleared: set[str] = set()
         for name, problem in problems.items():
             self._field_message(name, t(problem.message_key, **problem.params))
-        first = next(name for name, _f in PIN_FIELDS if name in problems)
-        # A mismatch means the new PIN must be typed twice again, from the first of the two.
-        self.query_one(f"#pin-{'new' if first == 'again' else first}").focus()
+            cleared |= {"new", "again"} if name in ("new", "again") else {name}
+        for name, _server_field in PIN_FIELDS:
+            if name in cleared:
+                self.query_one(f"#pin-{name}", PinInput).clear_pin()
+        self._focus_first_empty()
+
+    def _focus_first_empty(self) -> None:
+        """Focus the first field that was cleared: where typing has to start again."""
+        for name, _server_field in PIN_FIELDS:
+            field = self.query_one(f"#pin-{name}", PinInput)
+            if not field.value:
+                field.focus()
+                return
 
     @work(exclusive=True, group="pin-change")
     async def _send(self, entries: PinEntries) -> None:
@@ -213,16 +223,18 @@ class PinChangeScreen(AcomScreen[None]):
             await session.backend.client.change_pin(entries.current, entries.new)
         except errors.InvalidCredentials as error:
             self._field_message("current", wrong_pin_text(error))
-            self.query_one("#pin-current").focus()
+            self._focus_first_empty()
             return
         except errors.WeakPin as error:
+            # Every field was cleared when the PINs were sent: all three are typed again.
             self._field_message("new", weak_pin_text(error.reason))
-            self.query_one("#pin-new").focus()
+            self._status(t("settings.pin.enter_all_again"), "warning")
+            self._focus_first_empty()
             return
         except errors.ValidationFailed as error:
             name = "current" if error.field == "current_pin" else "new"
             self._field_message(name, t("login.pin.invalid"))
-            self.query_one(f"#pin-{name}").focus()
+            self._focus_first_empty()
             return
         except Exception as error:
             self.acom.report_error(error, inline=self._status)

@@ -10,22 +10,20 @@ one the screen says that nothing can be remembered here.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingsMap, BindingType
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.css.query import NoMatches
-from textual.dom import DOMNode
 from textual.widgets import Button, Label, OptionList
 from textual.widgets.option_list import Option
 
 from acom_tui.dialogs.confirm import ConfirmDialog
-from acom_tui.i18n import Language, catalogue, detect_language, get_language, set_language, t
+from acom_tui.i18n import Language, detect_language, get_language, set_language, t
 from acom_tui.screens.base import AcomScreen
 from acom_tui.widgets.banner import Banner, BannerVariant
 from acom_tui.widgets.key_bar import KeyBar
@@ -60,30 +58,6 @@ def mask_member_number(number: str) -> str:
     return "*" * max(0, len(number) - 4) + number[-4:]
 
 
-def _relocalize_bindings(node: DOMNode, previous: Language) -> None:
-    """Key descriptions in the current language, from the text they have in ``previous``.
-
-    The descriptions were replaced by text when the node was made, and bindings may have
-    been added since (the demo's F12): each text is looked up back to its catalogue key.
-    """
-    # Shared texts are best found under keys.*: sort them last so that they win.
-    keys = sorted(catalogue(previous).items(), key=lambda item: item[0].startswith("keys."))
-    back = {text: key for key, text in keys}
-
-    def again(text: str) -> str:
-        return t(back[text]) if text in back else text
-
-    node._bindings = BindingsMap.from_keys(
-        {
-            key: [
-                dataclasses.replace(b, description=again(b.description), tooltip=again(b.tooltip))
-                for b in bindings
-            ]
-            for key, bindings in node._bindings.key_to_bindings.items()
-        }
-    )
-
-
 async def relocalize(app: AcomApp, previous: Language) -> bool:
     """Rebuild the screens in the current language; False when they cannot all be rebuilt.
 
@@ -97,11 +71,11 @@ async def relocalize(app: AcomApp, previous: Language) -> bool:
     expected = [LoginScreen, DashboardScreen, SettingsScreen, PreferencesScreen]
     if [type(screen) for screen in app.screen_stack] != expected:
         return False
-    _relocalize_bindings(app, previous)
+    # Key labels are translated where they are drawn: the rebuilt screens draw them anew.
+    del previous
     app.title = t("app.title")
     app.sub_title = t("app.demo_badge") if app.is_demo else ""
     login = app.screen_stack[0]
-    _relocalize_bindings(login, previous)
     await login.recompose()
     for _ in range(len(expected) - 1):
         await app.pop_screen()
@@ -115,7 +89,7 @@ class PreferencesScreen(AcomScreen[None]):
     CSS_PATH = "settings.tcss"
     AUTO_FOCUS = "#prefs-language"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f6", "forget", "settings.keys.forget", id="prefs.forget"),
+        Binding("delete", "forget", "settings.keys.forget", id="prefs.forget"),
         Binding("escape", "back", "keys.back", id="prefs.back"),
     ]
 

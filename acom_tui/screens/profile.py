@@ -25,11 +25,10 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Input, Label, OptionList
-from textual.widgets.option_list import Option
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Input, Label
 
-from acom_tui.dialogs.base import AcomModal
+from acom_tui.dialogs.prefecture_picker import PrefecturePicker
 from acom_tui.dialogs.step_up import StepUpOutcome, StepUpPrompt, join_names
 from acom_tui.formatting import format_date, format_yen
 from acom_tui.i18n import get_language, t
@@ -42,8 +41,10 @@ from acom_tui.normalize import (
     parse_postal_code,
 )
 from acom_tui.screens.base import AcomScreen
+from acom_tui.signals import AccountChanged
 from acom_tui.support_desk import SUPPORT_PHONE
 from acom_tui.widgets.banner import Banner, BannerVariant
+from acom_tui.widgets.form_input import FormInput
 from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.prose import Prose
 
@@ -58,7 +59,6 @@ __all__ = [
     "MAX_MONEY",
     "PREFECTURES",
     "FormField",
-    "PrefecturePicker",
     "ProfileChanges",
     "ProfileScreen",
     "collect_changes",
@@ -366,47 +366,6 @@ def credit_notes(profile: Profile) -> tuple[str, str]:
     return income, t("settings.profile.note.other_lenders", phone=SUPPORT_PHONE)
 
 
-# --- the prefecture list -----------------------------------------------------------------
-
-
-class PrefecturePicker(AcomModal[str | None]):
-    """The 47 prefectures north to south; Enter picks one, Esc keeps what was typed."""
-
-    DEFAULT_CSS = """
-    PrefecturePicker { align: center middle; }
-    PrefecturePicker > Vertical {
-        width: 40; height: 20; padding: 0 1; background: $panel; border: ascii $primary;
-    }
-    PrefecturePicker #pref-title { text-style: bold; }
-    PrefecturePicker #pref-list { height: 1fr; border: none; }
-    """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "settings.keys.cancel", id="profile.prefecture_cancel"),
-    ]
-
-    def __init__(self, current: str) -> None:
-        super().__init__()
-        self._current = current
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(t("settings.profile.prefecture_pick"), id="pref-title", markup=False)
-            yield OptionList(*(Option(p, id=p) for p in PREFECTURES), id="pref-list")
-
-    def on_mount(self) -> None:
-        options = self.query_one("#pref-list", OptionList)
-        if self._current in PREFECTURES:
-            options.highlighted = PREFECTURES.index(self._current)
-        options.focus()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(OptionList.OptionSelected, "#pref-list")
-    def _picked(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
-
-
 # --- the screen ---------------------------------------------------------------------------
 
 
@@ -414,7 +373,7 @@ class ProfileScreen(AcomScreen[None]):
     CSS_PATH = "settings.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f8", "save", "settings.keys.save", id="profile.save"),
-        Binding("f4", "pick_prefecture", "settings.keys.prefecture", id="profile.prefecture"),
+        Binding("f3", "pick_prefecture", "settings.keys.prefecture", id="profile.prefecture"),
         Binding("f5", "reload", "settings.keys.undo", id="profile.reload"),
         Binding("escape", "back", "keys.back", id="profile.back"),
     ]
@@ -439,7 +398,8 @@ class ProfileScreen(AcomScreen[None]):
                 for form_field in (f for f in FIELDS if f.section == section):
                     with Horizontal(classes="form-row"):
                         yield Label(t(form_field.label_key), classes="form-label")
-                        yield Input(
+                        yield FormInput(
+                            enter_moves_on=True,
                             id=form_field.input_id,
                             compact=True,
                             max_length=120,
@@ -581,10 +541,6 @@ class ProfileScreen(AcomScreen[None]):
     def _edited(self) -> None:
         self._leave_armed = False
 
-    @on(Input.Submitted, ".profile-input")
-    def _next_field(self) -> None:
-        self.focus_next()
-
     # --- saving -----------------------------------------------------------------------
 
     @on(Button.Pressed, "#profile-save")
@@ -646,6 +602,9 @@ class ProfileScreen(AcomScreen[None]):
         before = self.profile
         assert outcome.value is not None
         self.show_profile(outcome.value)
+        # A declared income or employer can change what the account shows (a certificate
+        # asked for, the credit check): the dashboard fetches it again.
+        self.acom.account_changed.publish(AccountChanged())
         changed = collect_changes(before, form_values(outcome.value)).changed if before else []
         labels = join_names([t(f"settings.profile.group.{n}") for n in changed])
         self._status(t("settings.profile.saved", changes=labels), "success")
@@ -684,7 +643,7 @@ class ProfileScreen(AcomScreen[None]):
                 self._field_message("address.prefecture", self._hint("address.prefecture"))
             target.focus()
 
-        self.app.push_screen(PrefecturePicker(target.value.strip()), picked)
+        self.app.push_screen(PrefecturePicker(target.value.strip(), PREFECTURES), picked)
 
     def action_reload(self) -> None:
         self.query_one("#profile-status", Banner).clear()

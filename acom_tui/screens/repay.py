@@ -24,21 +24,15 @@ from textual.widgets.option_list import Option
 
 from acom_tui import errors_ui
 from acom_tui.api import errors
+from acom_tui.dialogs.confirm_movement import ConfirmMovement, Outcome
 from acom_tui.formatting import format_date, format_datetime, format_yen
 from acom_tui.i18n import get_language, t
 from acom_tui.normalize import InputError
 from acom_tui.screens.base import AcomScreen
-from acom_tui.screens.receipt import (
-    ConfirmMovement,
-    FigureTable,
-    Outcome,
-    ReceiptScreen,
-    Row,
-    open_receipt,
-    refresh_dashboard,
-)
+from acom_tui.screens.receipt import ReceiptScreen, open_receipt, refresh_dashboard
 from acom_tui.widgets.amount_input import AmountInput, AmountRule, describe_error
 from acom_tui.widgets.banner import Banner
+from acom_tui.widgets.figure_table import FigureTable, Row
 from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.prose import Prose
 
@@ -123,12 +117,9 @@ class RepayScreen(AcomScreen[None]):
     AUTO_FOCUS = "#repay-amount"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "keys.back", id="repay.back"),
-        Binding(
-            "f3", "quick('minimum')", "money.keys.fill_minimum", id="repay.minimum", show=False
-        ),
-        Binding("f4", "quick('payoff')", "money.keys.fill_payoff", id="repay.payoff", show=False),
-        Binding("f5", "custom", "money.keys.custom", id="repay.custom", show=False),
-        Binding("f6", "banks", "money.keys.banks", id="repay.banks"),
+        # F3 means "choose" on every screen (keys.MEANINGS): here it goes to the quick
+        # amounts, pressed again to the banks; Enter on a quick amount fills the field.
+        Binding("f3", "choose", "money.keys.choose", id="repay.choose"),
     ]
 
     def __init__(self) -> None:
@@ -160,19 +151,19 @@ class RepayScreen(AcomScreen[None]):
                     yield Prose(t("money.repay.hint"), id="repay-message", classes="field-message")
                     with Horizontal(id="repay-quick", classes="quick-row"):
                         yield Button(
-                            f"F3 {t('money.keys.minimum')}",
+                            t("money.keys.minimum"),
                             id="quick-minimum",
                             compact=True,
                             classes="quick",
                         )
                         yield Button(
-                            f"F4 {t('money.keys.payoff')}",
+                            t("money.keys.payoff"),
                             id="quick-payoff",
                             compact=True,
                             classes="quick",
                         )
                         yield Button(
-                            f"F5 {t('money.keys.custom')}",
+                            t("money.keys.custom"),
                             id="quick-custom",
                             compact=True,
                             classes="quick",
@@ -303,7 +294,7 @@ class RepayScreen(AcomScreen[None]):
         message.set_class(error, "-error")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("quick", "custom", "banks"):
+        if action in ("quick", "custom", "banks", "choose"):
             return not self.query_one("#repay-form").disabled
         return True
 
@@ -365,6 +356,19 @@ class RepayScreen(AcomScreen[None]):
 
     def action_banks(self) -> None:
         self.query_one("#repay-banks").focus()
+
+    def action_choose(self) -> None:
+        """F3: to the quick amounts; from there (or again) to the banks, and back."""
+        focused = self.focused
+        in_quick = focused is not None and focused.has_class("quick")
+        if in_quick:
+            self.action_banks()
+            return
+        for button in self.query(".quick").results(Button):
+            if not button.disabled:
+                button.focus()
+                return
+        self.action_banks()
 
     @on(Button.Pressed, ".quick")
     def _quick_pressed(self, event: Button.Pressed) -> None:
@@ -542,4 +546,5 @@ def repay_receipt(
         lead=lead,
         rows=rows,
         note=t("money.repay.receipt.note"),
+        statement_id=repayment.id,
     )

@@ -37,6 +37,7 @@ from acom_tui.normalize import HYPHENS, InputError, Normalized, parse_amount_yen
 from acom_tui.screens.base import AcomScreen
 from acom_tui.widgets.balance_chart import BalanceChart
 from acom_tui.widgets.banner import Banner
+from acom_tui.widgets.form_input import FormInput
 from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.prose import Prose
 
@@ -169,7 +170,7 @@ class SimulatorScreen(AcomScreen[None]):
     CSS_PATH = "simulator.tcss"
     AUTO_FOCUS = "#sim-amount"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f5", "calculate", "simulator.keys.calculate", id="simulator.calculate"),
+        Binding("f8", "calculate", "simulator.keys.calculate", id="simulator.calculate"),
         Binding("f3", "switch_mode", "simulator.keys.mode", id="simulator.mode"),
         Binding("escape", "back", "keys.back", id="simulator.back"),
     ]
@@ -212,7 +213,7 @@ class SimulatorScreen(AcomScreen[None]):
     def _field(self, name: Field, value: str, unit: str) -> ComposeResult:
         with Horizontal(classes="sim-row", id=f"sim-{name}-row"):
             yield Label(t(f"simulator.field.{name}"), classes="sim-label", markup=False)
-            yield Input(value=value, id=f"sim-{name}", compact=True, max_length=20)
+            yield FormInput(value=value, id=f"sim-{name}", compact=True, max_length=20)
             yield Label(unit, classes="sim-unit", markup=False)
             yield Prose("", id=f"sim-{name}-message", classes="sim-message")
 

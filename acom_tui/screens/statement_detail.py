@@ -1,9 +1,11 @@
 """One statement with every item its legal form carries (SPEC 2.9).
 
-貸付明細書 (loan): when, amount, rate, balance after, repayment method, next due date and
-amount, where the money was paid, the lender's registration. 入金明細書 (repayment): when,
-amount and how it was allocated (late interest, interest, principal), balance after, next
-due date. カード利用明細書 (card): when, merchant, details, amount. Left and right move to
+貸付明細書 (loan): when, amount, rate, balance after, next due date and amount, where the
+money was paid, the number of payments and the period at the minimum payment. 入金明細書
+(repayment): when, amount and how it was allocated (late interest, interest, principal),
+balance after, next due date, the day received and the debt remaining. Both then carry the
+lines of the notice (``acom_tui.statement_notice``): repayment method, late-interest rate,
+contract, lender. カード利用明細書 (card): when, merchant, details, amount. Left and right move to
 the neighbouring statements of the list, so a member can compare without going back.
 """
 
@@ -20,6 +22,7 @@ from textual.widgets import Label
 from acom_tui.formatting import format_date, format_datetime, format_rate, format_yen
 from acom_tui.i18n import get_language, t
 from acom_tui.screens.base import AcomScreen
+from acom_tui.statement_notice import notice_rows
 from acom_tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
@@ -40,6 +43,11 @@ def _due(statement: Statement) -> tuple[str, str]:
     return format_date(statement.next_due_date, lang), _yen(statement.next_due_amount)
 
 
+def _notice(statement: Statement) -> list[tuple[str, str]]:
+    # An older server sends none of these: its statement shows what it has.
+    return [row for row in notice_rows(statement, get_language()) if row[1]]
+
+
 def detail_fields(statement: Statement) -> list[tuple[str, str]]:
     """(label, value) of every item of the statement's kind, in the order of the form."""
     lang = get_language()
@@ -52,11 +60,10 @@ def detail_fields(statement: Statement) -> list[tuple[str, str]]:
             (t("statements.field.loan_amount"), _yen(statement.amount)),
             (t("statements.field.rate"), format_rate(rate, lang) if rate is not None else ""),
             (t("statements.field.balance_after_loan"), _yen(statement.balance_after)),
-            (t("statements.field.method"), statement.repayment_method or ""),
             (t("statements.field.next_due_date"), due_date),
             (t("statements.field.next_due_amount"), due_amount),
             (t("statements.field.transfer"), statement.description or ""),
-            (t("statements.field.lender"), statement.lender_registration or ""),
+            *_notice(statement),
             (t("statements.field.id"), statement.id),
         ]
     if statement.kind == "repayment":
@@ -71,6 +78,7 @@ def detail_fields(statement: Statement) -> list[tuple[str, str]]:
             (t("statements.field.next_due_date"), due_date),
             (t("statements.field.next_due_amount"), due_amount),
             (t("statements.field.paid_by"), statement.description or ""),
+            *_notice(statement),
             (t("statements.field.id"), statement.id),
         ]
     return [
@@ -89,21 +97,10 @@ class StatementDetailScreen(AcomScreen[int]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "keys.back", id="statement_detail.back"),
         Binding("enter", "back", "keys.back", id="statement_detail.close", show=False),
-        # Textual draws arrow keys as arrows, which are East-Asian-ambiguous: spelt out.
-        Binding(
-            "left",
-            "move(-1)",
-            "statements.keys.previous",
-            id="statement_detail.previous",
-            key_display="Left",
-        ),
-        Binding(
-            "right",
-            "move(1)",
-            "statements.keys.next",
-            id="statement_detail.next",
-            key_display="Right",
-        ),
+        # Textual draws arrow keys as arrows, which are East-Asian-ambiguous: our key names
+        # are words (keys.key_display). F6/F7 mean previous/next on every screen too.
+        Binding("left,f6", "move(-1)", "statements.keys.previous", id="statement_detail.previous"),
+        Binding("right,f7", "move(1)", "statements.keys.next", id="statement_detail.next"),
     ]
 
     def __init__(self, statements: Sequence[Statement], index: int) -> None:

@@ -1,4 +1,5 @@
-"""Statements (明細): loan, repayment and card tabs, a period, paging, CSV and e-delivery.
+"""Statements (明細): loan, repayment and card tabs, a period and paging; F6 opens the CSV
+export (``acom_tui.dialogs.export``), F7 the e-delivery consent (``acom_tui.dialogs.delivery``).
 
 The table never holds more than :data:`MAX_ROWS` rows: the first page is drawn at once,
 the next one is fetched when the cursor comes within :data:`PREFETCH_MARGIN` rows of the
@@ -18,7 +19,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Final, Literal, get_args
 
 from rich.cells import cell_len
@@ -26,21 +26,19 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.message import Message
-from textual.widgets import Button, DataTable, Input, Label, Tab, Tabs
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Input, Label, Tab, Tabs
 
 from acom_contract.jst import to_jst
-from acom_tui.dialogs.base import AcomModal
-from acom_tui.dialogs.confirm import ConfirmDialog
-from acom_tui.formatting import format_date, format_datetime, format_rate, format_yen
+from acom_tui.dialogs.delivery import DeliveryDialog
+from acom_tui.dialogs.export import ExportDialog
+from acom_tui.formatting import format_date, format_rate, format_yen
 from acom_tui.i18n import get_language, t
-from acom_tui.keys import localize_bindings
 from acom_tui.normalize import HYPHENS, InputError
 from acom_tui.screens.base import AcomScreen, busy
 from acom_tui.widgets.banner import Banner
+from acom_tui.widgets.form_input import FormInput
 from acom_tui.widgets.key_bar import KeyBar
-from acom_tui.widgets.prose import Prose
 
 if TYPE_CHECKING:
     from acom_contract.schemas import (
@@ -51,17 +49,13 @@ if TYPE_CHECKING:
         StatementKind,
     )
     from acom_tui.api.client import Client
-    from acom_tui.export import ExportResult
 
 __all__ = [
-    "EXPORT_PAGE",
     "FIRST_PAGE",
     "MAX_ROWS",
     "MORE_PAGE",
     "PERIODS",
     "PREFETCH_MARGIN",
-    "DeliveryDialog",
-    "ExportDialog",
     "Period",
     "StatementRows",
     "StatementTable",
@@ -82,8 +76,6 @@ KINDS: Final[tuple[StatementKind, ...]] = ("loan", "repayment", "card")
 # A screenful and then some: the first page must draw at once (SPEC 5: under 150 ms).
 FIRST_PAGE: Final = 100
 MORE_PAGE: Final = 200
-# The export walks with the largest page the API allows: fewer round trips.
-EXPORT_PAGE: Final = 500
 MAX_ROWS: Final = 2000
 PREFETCH_MARGIN: Final = 20
 DEFAULT_PERIOD: Final[Period] = "all"
@@ -320,7 +312,6 @@ class StatementTable(DataTable[Text]):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
-        localize_bindings(self)
 
     def set_kind(self, kind: StatementKind) -> None:
         self.clear(columns=True)
@@ -335,8 +326,9 @@ class StatementsScreen(AcomScreen[None]):
         # The table's own Enter is shown in the key bar; this one serves the tabs.
         Binding("enter", "detail", "statements.keys.detail", id="statements.detail", show=False),
         Binding("f3", "focus_period", "statements.keys.period", id="statements.period"),
-        Binding("f6", "export", "statements.keys.export", id="statements.export"),
-        Binding("f7", "delivery", "statements.keys.delivery", id="statements.delivery"),
+        # F8 saves (the CSV), F4 opens the linked screen (e-delivery): keys.MEANINGS.
+        Binding("f8", "export", "statements.keys.export", id="statements.export"),
+        Binding("f4", "delivery", "statements.keys.delivery", id="statements.delivery"),
         Binding("escape", "back", "keys.back", id="statements.back"),
         Binding("1", "kind('loan')", "statements.keys.loan", id="statements.loan", show=False),
         Binding(
@@ -347,7 +339,7 @@ class StatementsScreen(AcomScreen[None]):
             show=False,
         ),
         Binding("3", "kind('card')", "statements.keys.card", id="statements.card", show=False),
-        Binding("f4", "more", "statements.keys.more", id="statements.more", show=False),
+        Binding("f7", "more", "statements.keys.more", id="statements.more", show=False),
         Binding("f5", "reload", "keys.reload", id="statements.reload", show=False),
     ]
 
@@ -378,14 +370,14 @@ class StatementsScreen(AcomScreen[None]):
             )
         with Horizontal(id="custom-period", classes="-hidden"):
             yield Label(t("statements.custom.from"), classes="custom-label", markup=False)
-            yield Input(
+            yield FormInput(
                 placeholder=t("statements.custom.placeholder"),
                 id="date-from",
                 compact=True,
                 max_length=20,
             )
             yield Label(t("statements.custom.to"), classes="custom-label", markup=False)
-            yield Input(
+            yield FormInput(
                 placeholder=t("statements.custom.placeholder"),
                 id="date-to",
                 compact=True,
@@ -718,390 +710,3 @@ def _as_period(value: str) -> Period:
         if period == value:
             return period
     raise ValueError(value)
-
-
-# --- CSV export ---------------------------------------------------------------------------------
-
-
-def _export_dir() -> Path:
-    """``~/Downloads`` when it exists, else the folder ``acom-tui`` was started in."""
-    import platformdirs
-
-    from acom_tui.export import default_export_dir
-
-    return default_export_dir((platformdirs.user_downloads_path(),), Path.cwd())
-
-
-def _folder_message(error: OSError, folder: Path) -> str:
-    """Which folder, and why it cannot take the file, in the person's words."""
-    from acom_tui.export import folder_problem
-
-    shown = display_path(folder)
-    problem = folder_problem(error)
-    if problem == "missing":
-        return t("statements.export.folder_missing", folder=shown)
-    if problem == "not_writable":
-        return t("statements.export.not_writable", folder=shown)
-    if problem == "disk_full":
-        return t("statements.export.disk_full", folder=shown)
-    reason = error.strerror or type(error).__name__
-    return t("statements.export.io_error", folder=shown, reason=reason)
-
-
-def display_path(path: Path) -> str:
-    """``~/Downloads/x.csv`` rather than the full home path: shorter, and no user name."""
-    home = Path.home()
-    try:
-        return "~/" + path.relative_to(home).as_posix()
-    except ValueError:
-        return str(path)
-
-
-ExportState = Literal["choose", "running", "done", "cancelled", "failed"]
-
-
-class ExportDialog(AcomModal[None]):
-    """Choose where, then walk every page of the view into a CSV, with a progress bar."""
-
-    CSS_PATH = "statements.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "statements.keys.cancel_export", id="export.cancel"),
-    ]
-    BAR_WIDTH: ClassVar[int] = 40
-
-    class Progress(Message):
-        def __init__(self, rows: int, oldest: datetime | None, fraction: float | None) -> None:
-            super().__init__()
-            self.rows = rows
-            self.oldest = oldest
-            self.fraction = fraction
-
-    class Finished(Message):
-        def __init__(self, result: ExportResult | None, error: str | None) -> None:
-            super().__init__()
-            self.result = result
-            self.error = error
-
-    def __init__(
-        self, client: Client, query: StatementsQuery, today: date, member_number: str = ""
-    ) -> None:
-        super().__init__()
-        from acom_tui.export import export_filename
-
-        self.client = client
-        self.export_query = query
-        self.state: ExportState = "choose"
-        self.default_dir = _export_dir()
-        self.filename = export_filename(
-            query.kind, member_number, query.date_from, query.date_to, today
-        )
-        self.result: ExportResult | None = None
-        self._last_progress: tuple[int, datetime | None] = (0, None)
-
-    def compose(self) -> ComposeResult:
-        query = self.export_query
-        with Vertical(id="export-dialog", classes="dialog"):
-            yield Label(t("statements.export.title"), classes="dialog-title", markup=False)
-            yield Prose(
-                t(
-                    "statements.export.what",
-                    kind=t(f"statements.export.kind.{query.kind}"),
-                    period=query.describe_period(),
-                ),
-                id="export-what",
-            )
-            with Vertical(id="export-choose"):
-                yield Label(t("statements.export.path"), markup=False)
-                yield Input(
-                    display_path(self.default_dir / self.filename), id="export-path", compact=True
-                )
-                yield Prose(t("statements.export.path_hint"), id="export-hint", classes="muted")
-                yield Banner("", variant="error", id="export-error")
-            with Vertical(id="export-progress", classes="-hidden"):
-                yield Label(t("statements.export.running"), id="export-running", markup=False)
-                yield Label("", id="export-bar", markup=False)
-                yield Label("", id="export-rows", markup=False)
-            yield Prose("", id="export-outcome", classes="-hidden")
-            with Horizontal(classes="actions"):
-                yield Button(
-                    t("statements.export.start"), id="export-start", variant="primary", compact=True
-                )
-                yield Button(t("common.close"), id="export-close", compact=True)
-
-    def on_mount(self) -> None:
-        field = self.query_one("#export-path", Input)
-        if self.app.animation_level == "none":
-            field.cursor_blink = False
-        field.focus()
-        field.cursor_position = len(field.value)
-
-    # --- choosing ---------------------------------------------------------------------
-
-    @on(Input.Submitted, "#export-path")
-    @on(Button.Pressed, "#export-start")
-    def _start(self) -> None:
-        from acom_tui.export import check_folder, resolve_target
-
-        if self.state != "choose":
-            return
-        typed = self.query_one("#export-path", Input).value
-        # Only the folder the file goes to matters: no other folder is created or written.
-        folder = self.default_dir
-        try:
-            target = resolve_target(typed, self.default_dir, self.filename)
-            folder = target.parent
-            check_folder(folder)
-        except OSError as error:
-            where = Path(error.filename) if error.filename else folder
-            self.query_one("#export-error", Banner).show(_folder_message(error, where))
-            return
-        self.state = "running"
-        self.query_one("#export-choose").add_class("-hidden")
-        self.query_one("#export-start").add_class("-hidden")
-        self.query_one("#export-close").add_class("-hidden")
-        self.query_one("#export-progress").remove_class("-hidden")
-        self._show_progress(0, None, self._fraction_at_start())
-        self.run_export(target)
-
-    def _fraction_at_start(self) -> float | None:
-        return None if self.export_query.date_from is None else 0.0
-
-    # --- running ------------------------------------------------------------------------
-
-    @work(exclusive=True, group="export", exit_on_error=False)
-    async def run_export(self, target: Path) -> None:
-        """Every page of the query into ``target``; the partial file goes on any failure."""
-        from acom_tui.api.errors import ApiError
-        from acom_tui.errors_ui import message_for
-        from acom_tui.export import CsvExport, export_progress
-
-        query = self.export_query
-        now = self.acom.server_clock.now()
-        opened = False
-        try:
-            with CsvExport(target, query.kind, get_language()) as export:
-                opened = True
-                cursor: str | None = None
-                oldest: datetime | None = None
-                while True:
-                    page = await self.client.statements(
-                        kind=query.kind,
-                        date_from=query.date_from,
-                        date_to=query.date_to,
-                        cursor=cursor,
-                        limit=EXPORT_PAGE,
-                    )
-                    export.write(page.items)
-                    if page.items:
-                        oldest = page.items[-1].occurred_at
-                    fraction = (
-                        export_progress(oldest, query.date_from, query.date_to, now)
-                        if oldest is not None
-                        else None
-                    )
-                    self.post_message(self.Progress(export.rows, oldest, fraction))
-                    cursor = page.next_cursor
-                    if cursor is None:
-                        break
-                result = export.finish()
-        except OSError as error:
-            text = _folder_message(error, target.parent)
-            if opened:
-                text += "\n" + t("statements.export.partial_removed")
-            self.post_message(self.Finished(None, text))
-            return
-        except Exception as error:
-            # The app decides whether it ends the session; the dialog says what happened.
-            if isinstance(error, ApiError) and self.acom.session is not None:
-                self.acom.report_error(error, inline=lambda _text: None)
-            text = t("statements.export.api_error") + "\n" + message_for(error)
-            self.post_message(self.Finished(None, text))
-            return
-        self.post_message(self.Finished(result, None))
-
-    def _show_progress(self, rows: int, oldest: datetime | None, fraction: float | None) -> None:
-        from acom_tui.export import ascii_bar
-
-        self._last_progress = (rows, oldest)
-        bar = self.query_one("#export-bar", Label)
-        # With no start date the distance is unknown: the count and date say how far it is.
-        bar.set_class(fraction is None, "-hidden")
-        if fraction is not None:
-            percent = t("statements.export.percent", percent=int(fraction * 100))
-            bar.update(f"{ascii_bar(fraction, self.BAR_WIDTH)} {percent}")
-        if oldest is None:
-            text = t("statements.export.rows_none")
-        else:
-            text = t(
-                "statements.export.rows",
-                rows=f"{rows:,}",
-                date=format_date(oldest, get_language()),
-            )
-        self.query_one("#export-rows", Label).update(text)
-
-    @on(Progress)
-    def _progress(self, message: Progress) -> None:
-        if self.state == "running":
-            self._show_progress(message.rows, message.oldest, message.fraction)
-
-    @on(Finished)
-    def _finished(self, message: Finished) -> None:
-        if self.state != "running":
-            return
-        if message.result is not None:
-            self.result = message.result
-            self._show_progress(*self._last_progress, 1.0)
-            lines = [
-                t("statements.export.done", rows=f"{message.result.rows:,}"),
-                # The whole path: what the person types in a file manager or a shell.
-                t("statements.export.saved_to", path=str(message.result.path.absolute())),
-            ]
-            if message.result.renamed:
-                lines.append(t("statements.export.renamed"))
-            self._end("done", "\n".join(lines))
-        else:
-            self._end("failed", message.error or "")
-
-    def _end(self, state: ExportState, text: str) -> None:
-        self.state = state
-        self.query_one("#export-running").add_class("-hidden")
-        outcome = self.query_one("#export-outcome", Prose)
-        outcome.update(text)
-        outcome.remove_class("-hidden")
-        close = self.query_one("#export-close", Button)
-        close.remove_class("-hidden")
-        close.focus()
-
-    # --- leaving ------------------------------------------------------------------------
-
-    def action_cancel(self) -> None:
-        if self.state == "running":
-            # The worker's CsvExport removes the partial file as the cancellation unwinds.
-            self.workers.cancel_group(self, "export")
-            self._end("cancelled", t("statements.export.cancelled"))
-            return
-        self.dismiss()
-
-    @on(Button.Pressed, "#export-close")
-    def _close(self) -> None:
-        self.dismiss()
-
-
-# --- electronic delivery (電磁交付) -----------------------------------------------------------
-
-
-class DeliveryDialog(AcomModal["ElectronicDelivery | None"]):
-    """The consent, since when, what it means, and the one button that changes it."""
-
-    CSS_PATH = "statements.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "common.close", id="delivery.close"),
-    ]
-
-    def __init__(self, client: Client, delivery: ElectronicDelivery | None) -> None:
-        super().__init__()
-        self.client = client
-        self.delivery = delivery
-        self.changed = False
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="delivery-dialog", classes="dialog"):
-            yield Label(t("statements.delivery.title"), classes="dialog-title", markup=False)
-            yield Prose(t("statements.delivery.explain"), id="delivery-explain")
-            yield Label("", id="delivery-state", markup=False)
-            yield Label("", id="delivery-updated", classes="muted", markup=False)
-            yield Banner("", variant="success", id="delivery-result")
-            with Horizontal(classes="actions"):
-                yield Button("", id="delivery-toggle", variant="primary", compact=True)
-                yield Button(t("common.close"), id="delivery-close", compact=True)
-
-    def on_mount(self) -> None:
-        if self.delivery is None:
-            self.load()
-        else:
-            self._show(self.delivery)
-        self.query_one("#delivery-toggle").focus()
-
-    @work(exclusive=True, group="delivery")
-    async def load(self) -> None:
-        dialog = self.query_one("#delivery-dialog")
-        dialog.loading = True
-        try:
-            delivery = await self.client.electronic_delivery()
-        except Exception as error:
-            dialog.loading = False
-            self.refresh_bindings()
-            self.acom.report_error(error, inline=self._error)
-            return
-        dialog.loading = False
-        self.refresh_bindings()
-        self._show(delivery)
-
-    def _show(self, delivery: ElectronicDelivery) -> None:
-        self.delivery = delivery
-        lang = get_language()
-        state = self.query_one("#delivery-state", Label)
-        if delivery.consent and delivery.consented_at is not None:
-            since = format_datetime(delivery.consented_at, lang)
-            state.update(t("statements.delivery.state_on", since=since))
-        else:
-            state.update(t("statements.delivery.state_off"))
-        updated = self.query_one("#delivery-updated", Label)
-        # Roster members never changed it: the last change is the consent itself.
-        if delivery.updated_at is not None and delivery.updated_at != delivery.consented_at:
-            updated.update(
-                t("statements.delivery.updated", when=format_datetime(delivery.updated_at, lang))
-            )
-        else:
-            updated.update("")
-        key = "statements.delivery.withdraw" if delivery.consent else "statements.delivery.give"
-        self.query_one("#delivery-toggle", Button).label = t(key)
-
-    def _error(self, text: str) -> None:
-        self.query_one("#delivery-result", Banner).show(text, "error")
-
-    @on(Button.Pressed, "#delivery-toggle")
-    def _toggle(self) -> None:
-        # Either way the member's post changes: asked first, with "keep" focused.
-        if self.delivery is None:
-            return
-        consent = not self.delivery.consent
-        which = "give" if consent else "withdraw"
-
-        def chosen(change: bool | None) -> None:
-            if change:
-                self.save(consent)
-
-        dialog = ConfirmDialog(
-            title=t(f"statements.delivery.confirm.{which}.title"),
-            lines=[t(f"statements.delivery.confirm.{which}.what")],
-            keep_label=t(f"statements.delivery.confirm.{which}.keep"),
-            change_label=t(f"statements.delivery.{which}"),
-        )
-        self.app.push_screen(dialog, chosen)
-
-    @work(exclusive=True, group="delivery")
-    async def save(self, consent: bool) -> None:
-        dialog = self.query_one("#delivery-dialog")
-        dialog.loading = True
-        try:
-            delivery = await self.client.set_electronic_delivery(consent)
-        except Exception as error:
-            dialog.loading = False
-            self.refresh_bindings()
-            self.acom.report_error(error, inline=self._error)
-            return
-        dialog.loading = False
-        self.refresh_bindings()
-        self.changed = True
-        self._show(delivery)
-        key = "statements.delivery.given" if delivery.consent else "statements.delivery.withdrawn"
-        self.query_one("#delivery-result", Banner).show(t(key), "success")
-        self.query_one("#delivery-toggle").focus()
-
-    def action_close(self) -> None:
-        self.dismiss(self.delivery if self.changed else None)
-
-    @on(Button.Pressed, "#delivery-close")
-    def _close(self) -> None:
-        self.action_close()

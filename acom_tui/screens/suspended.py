@@ -1,4 +1,8 @@
-"""Use of the account is suspended: guidance specific to the reason (SPEC 2.4)."""
+"""Use of the account is suspended: guidance specific to the reason (SPEC 2.4).
+
+A suspended member cannot log in, yet may still owe money: the screen says how to repay
+without logging in (ATM, bank transfer) and links to the help page that gives the details.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ class SuspendedScreen(NoticeScreen):
         super().__init__(
             title=t(f"{prefix}.title"),
             lead=t("error.ACCOUNT_SUSPENDED"),
-            body=t(f"{prefix}.body"),
+            body=f"{t(f'{prefix}.body')}\n\n{t('suspension.repay_note')}",
             variant="warning",
-            help_topic="cannot_login",
+            help_topic="repay_without_login",
         )

@@ -53,14 +53,14 @@ class TooSmallScreen(Screen[None]):
 
     def __init__(self, size: Size) -> None:
         super().__init__()
-        self._size = size
+        self._shown_size = size
 
     def compose(self) -> ComposeResult:
         yield Static(id="too-small-message", markup=False)
 
     def on_mount(self) -> None:
         # Only once this screen is on top do its bindings include the app's own.
-        self.show(self._size)
+        self.show(self._shown_size)
 
     def _quit_key(self) -> str:
         for key, binding in quit_bindings(self).items():
@@ -69,7 +69,7 @@ class TooSmallScreen(Screen[None]):
 
     @property
     def message(self) -> str:
-        size = self._size
+        size = self._shown_size
         return "\n".join(
             (
                 t(
@@ -84,7 +84,7 @@ class TooSmallScreen(Screen[None]):
         )
 
     def show(self, size: Size) -> None:
-        self._size = size
+        self._shown_size = size
         if self.is_mounted:
             self.query_one("#too-small-message", Static).update(self.message)
 

@@ -19,10 +19,11 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from acom_tui.i18n import set_language, t
-from acom_tui.keys import localize_bindings
+from acom_tui.keys import key_display, key_rows
+from acom_tui.palette import KeyCommands, open_palette
 from acom_tui.screens.too_small import SizeGuard
 from acom_tui.session import LOGOUT_TIMEOUT_S, ServerClock, system_now
-from acom_tui.shell import BackendSlot, key_display
+from acom_tui.shell import BackendSlot
 from acom_tui.staff import errors as staff_errors
 from acom_tui.staff.screens.base import StaffModal, StaffScreen
 from acom_tui.staff.screens.login import StaffLoginScreen
@@ -32,6 +33,7 @@ from acom_tui.themes import DEFAULT_THEME, apply_theme
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
+    from textual.command import Provider
     from textual.driver import Driver
 
     from acom_tui.config import Settings
@@ -49,12 +51,26 @@ class StaffApp(App[int], inherit_bindings=False):
 
     # The login screen is the default screen, whose own CSS_PATH Textual does not read:
     # its rules are part of the app's stylesheet, as the member app does with its login.
-    CSS_PATH: ClassVar[list[str | PurePath]] = ["staff.tcss", "screens/login.tcss"]
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
+        "staff.tcss",
+        # The NO_COLOR focus cues of the member app (a focused field, row or choice).
+        "../focus.tcss",
+        "screens/login.tcss",
+    ]
     TITLE = "acom-tui staff"
-    # The key bar lists every key of a screen; Textual's palette would add an English
-    # placeholder and nothing a support agent needs.
-    ENABLE_COMMAND_PALETTE = False
+    # The member app's palette: the screen's keys by what they do or by key name.
+    COMMAND_PALETTE_BINDING = "f2"
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {KeyCommands}
+    # The same key means the same in both apps: see keys.MEANINGS and docs/tui.md.
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "keys.help", id="staff.help"),
+        Binding(
+            "f2,ctrl+p",
+            "command_palette",
+            "keys.palette",
+            id="staff.command_palette",
+            priority=True,
+        ),
         Binding("f10,ctrl+q", "quit", "keys.quit", id="staff.quit", priority=True),
         Binding("ctrl+c", "help_quit", show=False, system=True, id="staff.help_quit"),
     ]
@@ -73,7 +89,6 @@ class StaffApp(App[int], inherit_bindings=False):
         if lang is not None:
             set_language(lang)
         super().__init__()
-        localize_bindings(self)
         self._demo = demo
         self._slot = BackendSlot(backend, StaffBackend)
         given = self._slot.backend
@@ -83,7 +98,7 @@ class StaffApp(App[int], inherit_bindings=False):
         self.idle_warning = timedelta(seconds=idle_warning_seconds)
         self._ending = False
         self._requested_theme = theme or DEFAULT_THEME
-        self._keymap = dict(keymap or {})
+        self._keymap_setting = dict(keymap or {})
         self.title = t("staff.app.title")
         if not animations:
             self.animation_level = "none"
@@ -123,8 +138,8 @@ class StaffApp(App[int], inherit_bindings=False):
 
     def on_mount(self) -> None:
         self._apply_theme(self._requested_theme)
-        if self._keymap:
-            self.set_keymap(self._keymap)
+        if self._keymap_setting:
+            self.set_keymap(self._keymap_setting)
         self.size_guard.start()
         self.set_interval(1.0, self.heartbeat, name="heartbeat")
         if self._slot.backend is None:
@@ -232,6 +247,15 @@ class StaffApp(App[int], inherit_bindings=False):
         if session is not None:
             await session.end(wait=wait)
         self.exit(return_code=return_code)
+
+    def action_help(self) -> None:
+        from acom_tui.staff.screens.help import StaffHelpScreen
+
+        if not isinstance(self.screen, StaffHelpScreen):
+            self.push_screen(StaffHelpScreen(key_rows(self, self.screen)))
+
+    def action_command_palette(self) -> None:
+        open_palette(self)
 
     def action_help_quit(self) -> None:
         # Textual's own hint is English and names Ctrl+Q only.

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.widgets import Input
-
 from acom_tui.formatting import format_yen
 from acom_tui.i18n import get_language, t
 from acom_tui.normalize import InputError, Normalized, parse_amount_yen
+from acom_tui.widgets.form_input import FormInput
 
 __all__ = ["AmountInput", "AmountRule", "describe_error", "read_amount"]
 
@@ -64,8 +63,10 @@ def read_amount(text: str, rule: AmountRule) -> Normalized[int]:
     return amount
 
 
-class AmountInput(Input):
-    """A yen amount: full-width digits, commas, 円, ¥ and 万/千 are understood."""
+class AmountInput(FormInput):
+    """A yen amount: full-width digits, commas, 円, ¥ and 万/千 are understood.
+
+    A form field like the others: Tab typed ahead moves on before the next key is read."""
 
     def __init__(self, *, id: str | None = None, placeholder: str = "") -> None:
         super().__init__(
@@ -76,11 +77,6 @@ class AmountInput(Input):
             id=id,
         )
         self.rule: AmountRule | None = None
-
-    def on_mount(self) -> None:
-        # With animations off (slow SSH links, snapshots) the cursor stands still too.
-        if self.app.animation_level == "none":
-            self.cursor_blink = False
 
     def read(self) -> Normalized[int]:
         """The amount typed, checked against ``rule``; ``InputError`` otherwise."""

@@ -11,13 +11,14 @@ import math
 from collections.abc import Callable
 from datetime import datetime
 
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.widgets import Static
 
 from acom_tui.formatting import format_countdown
 from acom_tui.i18n import get_language, t
 
-__all__ = ["Countdown"]
+__all__ = ["Countdown", "tick_countdowns"]
 
 
 class Countdown(Static):
@@ -62,10 +63,6 @@ class Countdown(Static):
             return 0
         return max(0, math.ceil((self._deadline - self._now()).total_seconds()))
 
-    @property
-    def finished(self) -> bool:
-        return self._finished
-
     def _text(self) -> str:
         remaining = format_countdown(self.remaining_seconds, get_language())
         return t(self._template, remaining=remaining)
@@ -80,3 +77,9 @@ class Countdown(Static):
         if self._deadline is not None and not self._finished and self.remaining_seconds == 0:
             self._finished = True
             self.post_message(self.Finished(self))
+
+
+def tick_countdowns(screen: DOMNode) -> None:
+    """Move every countdown of ``screen`` on by the clock (the apps' once-a-second tick)."""
+    for countdown in screen.query(Countdown):
+        countdown.tick()

@@ -35,7 +35,7 @@ class FormInput(Input):
         Binding("shift+tab", "previous_field", show=False, priority=True, id="form.previous_field"),
         Binding("enter", "enter_moves_on", show=False, priority=True, id="form.enter_moves_on"),
         # Textual keeps a subclass's bindings of a key only: Input's own Enter, again.
-        Binding("enter", "submit", show=False),
+        Binding("enter", "submit", show=False, id="form.submit"),
     ]
 
     def __init__(self, *args: Any, enter_moves_on: bool = False, **kwargs: Any) -> None:

@@ -4,7 +4,8 @@ Textual's ``Footer`` builds a widget per key and rebuilds them whenever focus mo
 start-up that alone cost about a quarter of the time to the first screen (measured by
 ``benchmarks/startup.py``). This bar draws the same information as a single line and is
 only repainted when the bindings change. A click on a key runs it; the keyboard never
-needs the bar.
+needs the bar. Descriptions are catalogue keys, translated here (``keys.label``) in the
+language of the moment.
 """
 
 from __future__ import annotations
@@ -18,7 +19,11 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widget import Widget
 
+from acom_tui.keys import label
+
 __all__ = ["KeyBar"]
+
+_PALETTE_ACTIONS = frozenset({"command_palette", "app.command_palette"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +61,7 @@ class KeyBar(Widget):
 
     def render(self) -> Content:
         key_style = "bold $accent"
-        parts: list[Content] = []
-        slots: list[_Slot] = []
-        position = 1
+        items: list[tuple[str, str, str, DOMNode]] = []
         seen: set[str] = set()
         for active in self.screen.active_bindings.values():
             binding = active.binding
@@ -66,13 +69,38 @@ class KeyBar(Widget):
                 continue
             seen.add(binding.action)
             key = self.app.get_key_display(binding)
-            part = Content.assemble((key, key_style), " ", binding.description)
-            width = cell_len(key) + 1 + cell_len(binding.description)
-            slots.append(_Slot(position, position + width, binding.action, active.node))
-            parts.append(part)
+            items.append((key, label(binding.description), binding.action, active.node))
+        items = self._fitting(items)
+        parts: list[Content] = []
+        slots: list[_Slot] = []
+        position = 1
+        for key, text, action, node in items:
+            width = cell_len(key) + 1 + cell_len(text)
+            slots.append(_Slot(position, position + width, action, node))
+            parts.append(Content.assemble((key, key_style), " ", text))
             position += width + 2
         self._slots = slots
         return Content(" ") + Content("  ").join(parts)
+
+    def _fitting(
+        self, items: list[tuple[str, str, str, DOMNode]]
+    ) -> list[tuple[str, str, str, DOMNode]]:
+        """The items that fit the bar, the palette's always: it finds the ones left out
+        (and F1 lists them), so a crowded screen never cuts a key in half."""
+        room = self.size.width
+        if not room:
+            return items
+
+        def width(kept: list[tuple[str, str, str, DOMNode]]) -> int:
+            return 1 + sum(cell_len(k) + 1 + cell_len(t) + 2 for k, t, _a, _n in kept) - 2
+
+        kept = list(items)
+        while len(kept) > 1 and width(kept) > room:
+            droppable = [i for i, item in enumerate(kept) if item[2] not in _PALETTE_ACTIONS]
+            if not droppable:
+                break
+            del kept[droppable[-1]]
+        return kept
 
     async def on_click(self, event: events.Click) -> None:
         for slot in self._slots:

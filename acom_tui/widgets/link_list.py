@@ -52,9 +52,9 @@ class LinkList(Widget, can_focus=True):
     """
     COMPONENT_CLASSES: ClassVar[set[str]] = {"link-list--link", "link-list--highlight"}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left,up", "move(-1)", show=False),
-        Binding("right,down", "move(1)", show=False),
-        Binding("enter,space", "open", show=False),
+        Binding("left,up", "move(-1)", show=False, id="link.previous"),
+        Binding("right,down", "move(1)", show=False, id="link.next"),
+        Binding("enter,space", "open", show=False, id="link.open"),
     ]
 
     highlighted: reactive[int] = reactive(0, repaint=True)

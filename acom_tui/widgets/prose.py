@@ -1,10 +1,17 @@
-"""Paragraphs wrapped the way Japanese is typeset: no 。 or ） at the start of a line.
+"""Paragraphs wrapped the way Japanese is typeset: between phrases, with 禁則処理.
 
-Textual wraps at spaces, which Japanese has few of: it leaves "2." alone on a line
-before a long sentence, starts lines with 。 and ends them with （. :func:`wrap_text` breaks
-between any two Japanese characters, keeps runs of ASCII (numbers, phone numbers, English
-words) together, and applies the basic line-breaking rules (禁則処理): closing punctuation
-never starts a line and opening brackets never end one. Widths are terminal cells.
+Textual wraps at spaces, which Japanese has few of. :func:`wrap_text` breaks Japanese
+between phrases (文節), as a reader would: after a particle or an inflection (the end of a
+hiragana run before a kanji, katakana or Latin word), after 、。 and before an opening
+bracket, and never inside a word such as 理由 or 盗まれたとき. Runs of ASCII (numbers,
+phone numbers, English words) stay whole, ``¥`` stays with its amount and a number with
+the unit after it (``120,000円``). The basic line-breaking rules (禁則処理) hold: closing
+punctuation never starts a line and opening brackets never end one. Only a phrase longer
+than a whole line is broken inside, between characters. Widths are terminal cells.
+
+The phrase rule is a deliberately small heuristic (no dictionary, nothing to load at
+start-up); it is written for the catalogue's own polite prose, where it finds the same
+breaks a dictionary-based segmenter would.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from textual.content import Content
 from textual.geometry import Size
 from textual.widget import Widget
 
-__all__ = ["NO_END", "NO_START", "Prose", "wrap_text"]
+__all__ = ["NO_END", "NO_START", "Prose", "phrases", "wrap_text"]
 
 # Characters that must not begin a line (行頭禁則).
 NO_START: Final = frozenset(
@@ -25,13 +32,69 @@ NO_START: Final = frozenset(
 )
 # Characters that must not end a line (行末禁則).
 NO_END: Final = frozenset("（(「『【〔〈《［｛“‘")
+# A phrase may end after these.
+_PHRASE_END: Final = frozenset("、。，．）」』】〕〉》］｝！？・")
+_CLOSING: Final = frozenset("）」』】〕〉》］｝")
+# Honorific prefixes: they begin the phrase of the word they precede (ご返済, お手続き).
+_PREFIXES: Final = frozenset("おご御")
 
-_TOKEN = re.compile(r"[!-~]+| |.", re.DOTALL)
+# A run of printable ASCII (and the yen sign that leads an amount) is one token.
+# An amount keeps its 円 even when a line is too narrow for the phrase around it.
+_TOKEN = re.compile(r"[!-~¥￥]+円?| |.", re.DOTALL)
 
 
 def _tokens(paragraph: str) -> list[str]:
-    # A run of printable ASCII stays one token: "0120-000-000" or "ATM" is never split.
+    # "0120-000-000", "ATM", "¥120,000" and "120,000円" are never split.
     return _TOKEN.findall(paragraph)
+
+
+def _script(char: str) -> str:
+    """H hiragana, K katakana, C kanji, A Latin and digits, O anything else."""
+    code = ord(char)
+    if 0x3041 <= code <= 0x309F:
+        return "H"
+    if 0x30A0 <= code <= 0x30FF or 0xFF66 <= code <= 0xFF9F:
+        return "K"
+    if 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or char in "々〆":
+        return "C"
+    if char in "¥￥" or 0x21 <= code <= 0x7E or 0xFF10 <= code <= 0xFF5A:
+        return "A"
+    return "O"
+
+
+def _may_break(before: str, token: str, after: str | None) -> bool:
+    """Whether a line may break between the tokens ``before`` and ``token``."""
+    if before.isspace() or token.isspace():
+        return True
+    first, last = token[0], before[-1]
+    if first in NO_START or last in NO_END:
+        return False
+    left, right = _script(last), _script(first)
+    if last in _CLOSING and right == "H":
+        # A particle after a bracket belongs to it: 「（むじんくん）で」.
+        return False
+    if last in _PHRASE_END or first in NO_END:
+        return True
+    if left == "H":
+        if first in _PREFIXES and after is not None and _script(after[0]) in "CK":
+            return True
+        if last in _PREFIXES and right in "CK":
+            return False
+        return right in "CKA"
+    return False
+
+
+def phrases(paragraph: str) -> list[list[str]]:
+    """``paragraph`` as phrases, each a list of tokens; a line breaks only between them."""
+    tokens = _tokens(paragraph)
+    found: list[list[str]] = []
+    for index, token in enumerate(tokens):
+        after = tokens[index + 1] if index + 1 < len(tokens) else None
+        if found and not _may_break(found[-1][-1], token, after):
+            found[-1].append(token)
+        else:
+            found.append([token])
+    return found
 
 
 def _split_long(token: str, width: int) -> list[str]:
@@ -50,27 +113,37 @@ def _split_long(token: str, width: int) -> list[str]:
 def _wrap_paragraph(paragraph: str, width: int) -> list[str]:
     lines: list[list[str]] = [[]]
     used = 0
-    for token in _tokens(paragraph):
-        size = cell_len(token)
-        line = lines[-1]
+    for phrase in phrases(paragraph):
+        text = "".join(phrase)
+        size = cell_len(text)
         if used + size <= width:
-            line.append(token)
+            lines[-1].append(text)
             used += size
             continue
-        if token.isspace():
+        if text.isspace():
             lines.append([])
             used = 0
             continue
-        pieces = _split_long(token, width) if size > width else [token]
-        for piece in pieces:
-            line = lines[-1]
-            if line and used + cell_len(piece) > width:
-                carried = _kinsoku_carry(line, piece)
-                lines.append(carried)
-                line = carried
-                used = sum(cell_len(p) for p in line)
-            line.append(piece)
-            used += cell_len(piece)
+        if size <= width:
+            # The whole phrase moves to the next line; the break between phrases is legal.
+            while lines[-1] and lines[-1][-1] == " ":
+                lines[-1].pop()
+            lines.append([text])
+            used = size
+            continue
+        # Longer than a line: broken inside, token by token, with 禁則処理.
+        for token in phrase:
+            size = cell_len(token)
+            pieces = _split_long(token, width) if size > width else [token]
+            for piece in pieces:
+                line = lines[-1]
+                if line and used + cell_len(piece) > width:
+                    carried = _kinsoku_carry(line, piece)
+                    lines.append(carried)
+                    line = carried
+                    used = sum(cell_len(p) for p in line)
+                line.append(piece)
+                used += cell_len(piece)
     return ["".join(line).rstrip(" ") for line in lines]
 
 

@@ -47,10 +47,6 @@ class BalanceHistory(Widget):
     def values(self) -> list[int]:
         return list(self._values)
 
-    @property
-    def range_text(self) -> str:
-        return self._range
-
     def set_history(self, values: Sequence[int] | None) -> None:
         """Balances oldest first; ``None`` or fewer than two hides the widget."""
         self._values = list(values or [])

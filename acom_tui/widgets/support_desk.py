@@ -1,4 +1,8 @@
-"""Who to call, when they answer, and whether they answer right now (Japan time)."""
+"""Who to call, when they answer, and whether they answer right now (Japan time).
+
+With ``lost_line`` the 24-hour lost or stolen card line comes first: stopping a card cannot
+wait until the weekday desk opens (SPEC 2.16).
+"""
 
 from __future__ import annotations
 
@@ -21,19 +25,21 @@ class SupportDesk(Prose):
     }
     """
 
-    def __init__(self, now: datetime, *, id: str | None = None) -> None:
+    def __init__(self, now: datetime, *, lost_line: bool = False, id: str | None = None) -> None:
+        self.lost_line = lost_line
         super().__init__(self._describe(now), id=id)
 
-    @staticmethod
-    def _describe(now: datetime) -> str:
-        return "\n".join(
-            (
-                t("support.desk_name"),
-                t("support.phone"),
-                t("support.hours"),
-                describe_desk_status(desk_status(now), now),
-            )
+    def _describe(self, now: datetime) -> str:
+        lines = [t("support.lost_line"), ""] if self.lost_line else []
+        lines += (
+            t("support.desk_name"),
+            t("support.phone"),
+            t("support.hours"),
+            describe_desk_status(desk_status(now), now),
         )
+        return "\n".join(lines)
 
-    def refresh_status(self, now: datetime) -> None:
+    def refresh_status(self, now: datetime, *, lost_line: bool | None = None) -> None:
+        if lost_line is not None:
+            self.lost_line = lost_line
         self.update(self._describe(now))

@@ -41,10 +41,6 @@ class TitleBar(Widget):
         """The line as plain text (product, where, badge)."""
         return " ".join(part for part in (self._product, self._where, self._badge) if part)
 
-    def set_where(self, where: str) -> None:
-        self._where = where
-        self.refresh()
-
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         base = self.rich_style

@@ -18,9 +18,16 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Literal
 
 from acom_contract.calendar import add_months
+from acom_contract.due_dates import (
+    CYCLE_DAYS,
+    MONTHLY_FIRST_DUE_MIN_DAYS,
+    RepaymentCycle,
+    first_due_date,
+    next_due_after_payment,
+    require_cycle_day,
+)
 from acom_contract.eligibility import BORROW_UNIT
 from acom_contract.money import (
     LATE_RATE,
@@ -32,63 +39,41 @@ from acom_contract.money import (
     payoff_amount,
 )
 
-RepaymentCycle = Literal["35days", "monthly"]
+__all__ = [
+    "CYCLE_DAYS",
+    "INTEREST_FREE_DAYS",
+    "MONTHLY_FIRST_DUE_MIN_DAYS",
+    "AccountState",
+    "AccountView",
+    "RepaymentCycle",
+    "accrue",
+    "add_months",
+    "apply_limit_change",
+    "borrow",
+    "cycle_minimum",
+    "due_date_for_first_borrowing",
+    "interest_free_until",
+    "is_overdue",
+    "last_overdue_on",
+    "new_account",
+    "next_due_after_payment",
+    "overdue_days",
+    "repay",
+    "view",
+]
 
-#: 35-day cycle: the due date is this many days after the first borrowing / sufficient payment.
-CYCLE_DAYS = 35
 #: First contract promotion: no interest for this many days from the day after the contract.
 INTEREST_FREE_DAYS = 30
-#: Monthly cycle: the first due date is the first cycle day at least this many days away.
-MONTHLY_FIRST_DUE_MIN_DAYS = 14
+
+# The due-date rules are published (the client shows a first due date before the member
+# borrows), so they live in the contract; these names are kept for the server's callers.
+due_date_for_first_borrowing = first_due_date
+_require_cycle_day = require_cycle_day
 
 
 def interest_free_until(contract_date: date, *, first_contract: bool) -> date | None:
     """Last interest-free day of the first-contract promotion (contract day + 30), if any."""
     return contract_date + timedelta(days=INTEREST_FREE_DAYS) if first_contract else None
-
-
-def due_date_for_first_borrowing(
-    cycle: RepaymentCycle, borrowed_on: date, cycle_day: int | None = None
-) -> date:
-    """Due date set by a borrowing from a zero balance.
-
-    35days: borrowing day + 35. monthly: the first cycle day that is at least 14 days after
-    the borrowing day, so a first period is never a few days long.
-    """
-    if cycle == "35days":
-        return borrowed_on + timedelta(days=CYCLE_DAYS)
-    cycle_day = _require_cycle_day(cycle_day)
-    earliest = borrowed_on + timedelta(days=MONTHLY_FIRST_DUE_MIN_DAYS)
-    candidate = add_months(earliest, 0, day_of_month=cycle_day)
-    if candidate < earliest:
-        candidate = add_months(earliest, 1, day_of_month=cycle_day)
-    return candidate
-
-
-def next_due_after_payment(
-    cycle: RepaymentCycle, paid_on: date, current_due: date, cycle_day: int | None = None
-) -> date:
-    """Due date after a payment that met the cycle's minimum.
-
-    35days: payment day + 35. monthly: the cycle day in the month after the current due date;
-    a late payment that is already past that day moves it on month by month until it is after
-    the payment day.
-    """
-    if cycle == "35days":
-        return paid_on + timedelta(days=CYCLE_DAYS)
-    cycle_day = _require_cycle_day(cycle_day)
-    months = 1
-    candidate = add_months(current_due, months, day_of_month=cycle_day)
-    while candidate <= paid_on:
-        months += 1
-        candidate = add_months(current_due, months, day_of_month=cycle_day)
-    return candidate
-
-
-def _require_cycle_day(cycle_day: int | None) -> int:
-    if cycle_day is None or not 1 <= cycle_day <= 31:
-        raise ValueError(f"monthly cycle needs a day of month 1-31, got {cycle_day}")
-    return cycle_day
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,10 @@ from acom_contract.money import interest_for_days
 PERIOD_DAYS = 30
 SIMULATION_YEAR_DAYS = 365
 MAX_AMOUNT = 8_000_000
-MAX_RATE = Decimal("20.0")
+#: The lender's published range of rates (its lowest and highest contract rate): the
+#: simulator answers for these only.
+MIN_RATE = Decimal("3.0")
+MAX_RATE = Decimal("18.0")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +33,7 @@ class RateLimits:
 
 
 # Listed rates, lowest first. A rate between two listed ones takes the limits of the next
-# listed rate at or above it; a rate above 18.0% takes the 18.0% limits (the strictest).
+# listed rate at or above it (no rate is above 18.0%: see MAX_RATE).
 _PUBLISHED_LIMITS = (
     RateLimits(Decimal("3.0"), 73, Decimal("1.5")),
     RateLimits(Decimal("4.7"), 77, Decimal("1.5")),
@@ -103,12 +106,12 @@ def _validate(amount: int, annual_rate: Decimal) -> RateLimits:
             "amount_range",
             {"max_yen": MAX_AMOUNT},
         )
-    if not annual_rate.is_finite() or not Decimal(0) < annual_rate <= MAX_RATE:
+    if not annual_rate.is_finite() or not MIN_RATE <= annual_rate <= MAX_RATE:
         raise SimulationError(
             "annual_rate",
-            f"must be more than 0 and at most {MAX_RATE}%",
+            f"must be between {MIN_RATE}% and {MAX_RATE}% (the lender's published range)",
             "rate_range",
-            {"max_rate": str(MAX_RATE)},
+            {"min_rate": str(MIN_RATE), "max_rate": str(MAX_RATE)},
         )
     return limits_for_rate(annual_rate)
 

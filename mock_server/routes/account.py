@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from fastapi import APIRouter
 
 from acom_contract.schemas import Account
@@ -57,5 +59,7 @@ def member_account(ctx: Context, member_number: str) -> Account:
         status=money_service.account_status(member),
         suspension_reason=member["suspension_reason"],
         has_credit_card=bool(member["has_credit_card"]),
+        contract_date=date.fromisoformat(member["contract_date"]),
+        last_overdue_on=account.last_overdue_on(state, today),
         as_of=now,
     )

@@ -15,7 +15,7 @@ import sqlite3
 import unicodedata
 from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO, get_args
+from typing import Any, BinaryIO, Final, get_args
 
 from fastapi import APIRouter, Request
 from python_multipart.exceptions import MultipartParseError
@@ -27,6 +27,7 @@ from acom_contract.schemas import Document, DocumentKind, Page
 from mock_server.auth import Ctx, MemberId
 from mock_server.context import Context
 from mock_server.errors import ApiError, responses, validation_error
+from mock_server.language import DEFAULT_LANGUAGE, Lang, Language
 from mock_server.routes.notifications import Cursor, Limit, next_cursor, parse_cursor
 from mock_server.store import audit
 from mock_server.store import documents as store
@@ -356,7 +357,20 @@ def _record(ctx: Context, member_number: str, kind: str, receiver: _Receiver) ->
     return document_from_row(row, now)
 
 
-def document_from_row(row: sqlite3.Row, now: datetime) -> Document:
+# The rejection reasons in English; the store keeps the Japanese, as the lender writes it.
+_REJECTION_EN: Final = {
+    store.ILLEGIBLE: "The file is too small for the document to be read. Please submit an "
+    "image or PDF in which the whole document is clearly visible.",
+}
+
+
+def rejection_reason(review: store.Review, lang: Lang) -> str | None:
+    if lang == "en" and review.rejection_code in _REJECTION_EN:
+        return _REJECTION_EN[review.rejection_code]
+    return review.rejection_reason
+
+
+def document_from_row(row: sqlite3.Row, now: datetime, lang: Lang = DEFAULT_LANGUAGE) -> Document:
     uploaded_at = parse(row["uploaded_at"])
     review = store.review_at(uploaded_at, int(row["size"]), now)
     return Document(
@@ -369,7 +383,8 @@ def document_from_row(row: sqlite3.Row, now: datetime) -> Document:
         status=review.status,
         status_updated_at=review.since,
         valid_until=store.valid_until(uploaded_at) if review.status == "accepted" else None,
-        rejection_reason=review.rejection_reason,
+        rejection_reason=rejection_reason(review, lang),
+        rejection_code=review.rejection_code,
     )
 
 
@@ -379,6 +394,7 @@ def document_from_row(row: sqlite3.Row, now: datetime) -> Document:
 def list_documents(
     member_number: MemberId,
     ctx: Ctx,
+    lang: Language,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[Document]:
@@ -388,6 +404,6 @@ def list_documents(
     with ctx.store.read() as conn:
         rows = store.page(conn, member_number, before_seq=before, limit=limit)
     return Page[Document](
-        items=[document_from_row(row, now) for row in rows],
+        items=[document_from_row(row, now, lang) for row in rows],
         next_cursor=next_cursor([row["seq"] for row in rows], limit),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -20,6 +21,7 @@ from acom_contract.schemas import (
 from mock_server import mailer
 from mock_server.auth import Ctx, MemberId, require_admin
 from mock_server.errors import ApiError, responses, validation_error
+from mock_server.language import DEFAULT_LANGUAGE, Lang, Language
 from mock_server.store import audit, members, notices
 from mock_server.store.notices import Toggles
 from mock_server.store.timefmt import parse
@@ -50,12 +52,17 @@ def next_cursor(ids: list[int], limit: int) -> str | None:
     return str(ids[-1]) if len(ids) == limit else None
 
 
-def notice_from_row(row: sqlite3.Row) -> Notice:
+def notice_from_row(row: sqlite3.Row, lang: Lang = DEFAULT_LANGUAGE) -> Notice:
+    """A notice as the member reads it: as sent (Japanese), or written again in English."""
+    subject, body = row["subject"], row["body"]
+    if lang == "en":
+        reference = date.fromisoformat(row["reference_date"])
+        subject, body = mailer.english_notice(row["kind"], reference)
     return Notice(
         id=str(row["id"]),
         kind=row["kind"],
-        subject=row["subject"],
-        body=row["body"],
+        subject=subject,
+        body=body,
         created_at=parse(row["created_at"]),
         read=row["read_at"] is not None,
     )
@@ -144,7 +151,11 @@ def put_settings(
 
 @router.get("/v1/me/notices", response_model=NoticePage, responses=responses(401, 403, 422, 503))
 def list_notices(
-    member_number: MemberId, ctx: Ctx, limit: Limit = 50, cursor: Cursor = None
+    member_number: MemberId,
+    ctx: Ctx,
+    lang: Language,
+    limit: Limit = 50,
+    cursor: Cursor = None,
 ) -> NoticePage:
     """The member's mail, newest first, with the number of unread notices."""
     before = parse_cursor(cursor)
@@ -153,7 +164,7 @@ def list_notices(
         rows = notices.page(conn, member_number=member_number, before_id=before, limit=limit)
         unread = notices.unread_count(conn, member_number)
     return NoticePage(
-        items=[notice_from_row(row) for row in rows],
+        items=[notice_from_row(row, lang) for row in rows],
         next_cursor=next_cursor([row["id"] for row in rows], limit),
         unread=unread,
     )
@@ -166,7 +177,7 @@ def list_notices(
     # parameter: documenting it here gives it the envelope's shape.
     responses=responses(401, 403, 404, 422, 503),
 )
-def mark_read(notice_id: str, member_number: MemberId, ctx: Ctx) -> Notice:
+def mark_read(notice_id: str, member_number: MemberId, ctx: Ctx, lang: Language) -> Notice:
     """Mark a notice read; marking it again changes nothing."""
     row = None
     if _CURSOR.fullmatch(notice_id):
@@ -174,7 +185,7 @@ def mark_read(notice_id: str, member_number: MemberId, ctx: Ctx) -> Notice:
             row = notices.mark_read(conn, member_number, int(notice_id), ctx.now())
     if row is None:
         raise ApiError(404, "NOT_FOUND", "No such notice.")
-    return notice_from_row(row)
+    return notice_from_row(row, lang)
 
 
 # --- admin: the outbox --------------------------------------------------------------------

@@ -5,16 +5,21 @@ from __future__ import annotations
 import base64
 import binascii
 import sqlite3
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from acom_contract.schemas import JST, Page, Statement, StatementKind
+from acom_contract.money import LATE_RATE, RepaymentPlan, minimum_payment_plan
+from acom_contract.schemas import JST, Page, RepaymentCycle, Statement, StatementKind
 from mock_server import money_service
 from mock_server.auth import Ctx, MemberId
 from mock_server.errors import ApiError, responses, validation_error
+from mock_server.language import DEFAULT_LANGUAGE, Lang, Language
+from mock_server.lender import LENDER, contract_number
+from mock_server.statement_texts import describe
 from mock_server.store import statements
 from mock_server.store.timefmt import day, iso, parse
 
@@ -57,8 +62,83 @@ def _start_of(day_: date) -> str:
     return iso(datetime.combine(day_, time(0), JST))
 
 
-def to_statement(row: sqlite3.Row) -> Statement:
+@dataclass(frozen=True, slots=True)
+class ContractTerms:
+    """The member's contract as the statements repeat it (read once per request)."""
+
+    contract_date: date
+    credit_limit: int
+    cycle: RepaymentCycle
+    cycle_day: int | None
+    interest_free_until: date | None
+
+    @classmethod
+    def load(cls, conn: sqlite3.Connection, member_number: str) -> ContractTerms:
+        row = statements.contract_terms(conn, member_number)
+        if row is None:  # a session outliving its member
+            raise ApiError(401, "UNAUTHENTICATED", "This token is not valid; log in again.")
+        contract_date = day(row["contract_date"])
+        assert contract_date is not None  # NOT NULL column
+        cycle: RepaymentCycle = "monthly" if row["repayment_cycle"] == "monthly" else "35days"
+        return cls(
+            contract_date=contract_date,
+            credit_limit=int(row["credit_limit"]),
+            cycle=cycle,
+            cycle_day=row["monthly_due_day"] if cycle == "monthly" else None,
+            interest_free_until=day(row["interest_free_until"]),
+        )
+
+
+def _plan(row: sqlite3.Row, terms: ContractTerms) -> RepaymentPlan | None:
+    """The loan statement's plan at the minimum payment, from the balance it left.
+
+    The mock never changes a member's cycle; the credit limit (which sets the minimum's
+    ratio) is the current one.
+    """
+    due = day(row["next_due_date"])
+    balance = row["balance_after"]
+    if due is None or not balance or row["interest_rate"] is None:
+        return None
+    return minimum_payment_plan(
+        balance,
+        Decimal(row["interest_rate"]),
+        terms.credit_limit,
+        start=parse(row["occurred_at"]).date(),
+        first_due=due,
+        cycle=terms.cycle,
+        cycle_day=terms.cycle_day,
+        interest_free_until=terms.interest_free_until,
+        first_payment=row["next_due_amount"],
+    )
+
+
+def to_statement(
+    row: sqlite3.Row, terms: ContractTerms, lang: Lang = DEFAULT_LANGUAGE
+) -> Statement:
     kind = row["kind"]
+    notice: dict[str, Any] = {}
+    if kind in ("loan", "repayment"):
+        notice = {
+            "lender": LENDER,
+            "contract_number": contract_number(row["member_number"]),
+            "contract_date": terms.contract_date,
+            "late_interest_rate": LATE_RATE,
+            "repayment_method_code": "fixed_rate_revolving",
+            "repayment_cycle": terms.cycle,
+            "monthly_due_day": terms.cycle_day,
+        }
+    if kind == "loan":
+        plan = _plan(row, terms)
+        notice |= {
+            "lender_registration": f"貸金業登録番号 {LENDER.registration_number}",
+            "expected_payments": None if plan is None else plan.payments,
+            "expected_last_due_date": None if plan is None else plan.last_due_date,
+        }
+    if kind == "repayment":
+        notice |= {
+            "received_on": parse(row["occurred_at"]).date(),
+            "remaining_debt": row["balance_after"],
+        }
     return Statement(
         id=money_service.statement_id(kind, row["id"]),
         kind=kind,
@@ -69,12 +149,12 @@ def to_statement(row: sqlite3.Row) -> Statement:
         repayment_method=row["repayment_method"],
         next_due_date=day(row["next_due_date"]),
         next_due_amount=row["next_due_amount"],
-        lender_registration=money_service.LENDER_REGISTRATION if kind == "loan" else None,
         late_interest=row["late_interest"],
         interest=row["interest"],
         principal=row["principal"],
         merchant=row["merchant"],
-        description=row["description"],
+        description=describe(row["description"], lang),
+        **notice,
     )
 
 
@@ -82,6 +162,7 @@ def to_statement(row: sqlite3.Row) -> Statement:
 def list_statements(
     member_number: MemberId,
     ctx: Ctx,
+    lang: Language,
     kind: Annotated[StatementKind | None, Query(description="loan, repayment or card")] = None,
     from_: Annotated[
         str | None,
@@ -119,10 +200,12 @@ def list_statements(
             before=before,
             limit=limit + 1,  # one more tells whether there is a next page
         )
+        terms = ContractTerms.load(conn, member_number)
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = encode_cursor(rows[-1]["occurred_at"], rows[-1]["id"]) if more else None
-    return Page[Statement](items=[to_statement(r) for r in rows], next_cursor=next_cursor)
+    items = [to_statement(r, terms, lang) for r in rows]
+    return Page[Statement](items=items, next_cursor=next_cursor)
 
 
 @router.get(
@@ -130,13 +213,16 @@ def list_statements(
     response_model=Statement,
     responses=responses(401, 403, 404),
 )
-def get_statement(statement_id: str, member_number: MemberId, ctx: Ctx) -> Statement:
+def get_statement(
+    statement_id: str, member_number: MemberId, ctx: Ctx, lang: Language
+) -> Statement:
     parsed = money_service.parse_statement_id(statement_id)
     row = None
     if parsed is not None:
         with ctx.store.read() as conn:
             row = statements.get(conn, member_number, parsed[1])
+            terms = ContractTerms.load(conn, member_number)
     if row is None or parsed is None or row["kind"] != parsed[0]:
         # Another member's statement is "not found" too: ids reveal nothing.
         raise ApiError(404, "NOT_FOUND", "No such statement.")
-    return to_statement(row)
+    return to_statement(row, terms, lang)

@@ -19,6 +19,7 @@ REVIEW_ENDS_AFTER = timedelta(hours=1)
 # Below this a scan or photo cannot show a whole certificate legibly: the mock rejects it, which
 # also lets the demo show a rejection.
 LEGIBLE_MIN_BYTES = 1024
+ILLEGIBLE = "illegible"
 ILLEGIBLE_REASON = (
     "ファイルが小さすぎるため、書類の内容を確認できませんでした。"
     "書類全体がはっきり写った画像またはPDFを、あらためて提出してください。"
@@ -30,6 +31,7 @@ class Review:
     status: DocumentStatus
     since: datetime
     rejection_reason: str | None = None
+    rejection_code: str | None = None
 
 
 def review_at(uploaded_at: datetime, size: int, now: datetime) -> Review:
@@ -40,7 +42,7 @@ def review_at(uploaded_at: datetime, size: int, now: datetime) -> Review:
         return Review("under_review", uploaded_at + REVIEW_STARTS_AFTER)
     decided = uploaded_at + REVIEW_ENDS_AFTER
     if size < LEGIBLE_MIN_BYTES:
-        return Review("rejected", decided, ILLEGIBLE_REASON)
+        return Review("rejected", decided, ILLEGIBLE_REASON, ILLEGIBLE)
     return Review("accepted", decided)
 
 

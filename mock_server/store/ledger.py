@@ -58,14 +58,3 @@ def loans_since(conn: sqlite3.Connection, member_number: str, since: datetime) -
         (member_number, iso(since)),
     ).fetchone()
     return int(row["n"])
-
-
-def principal_from_movements(conn: sqlite3.Connection, member_number: str) -> int:
-    """Σ borrowings − Σ principal parts of repayments: what ``loans.principal`` must equal."""
-    row = conn.execute(
-        "SELECT COALESCE(SUM(CASE kind WHEN 'loan' THEN amount "
-        "WHEN 'repayment' THEN -principal ELSE 0 END), 0) AS p "
-        "FROM ledger WHERE member_number = ?",
-        (member_number,),
-    ).fetchone()
-    return int(row["p"])

@@ -48,3 +48,15 @@ def get(conn: sqlite3.Connection, member_number: str, entry_id: int) -> sqlite3.
         "SELECT * FROM ledger WHERE id = ? AND member_number = ?", (entry_id, member_number)
     ).fetchone()
     return row
+
+
+def contract_terms(conn: sqlite3.Connection, member_number: str) -> sqlite3.Row | None:
+    """What every loan and repayment statement repeats from the contract: its day, the
+    credit limit, the cycle and the interest-free period (``loans``)."""
+    row: sqlite3.Row | None = conn.execute(
+        "SELECT m.contract_date, m.credit_limit, m.repayment_cycle, m.monthly_due_day, "
+        "l.interest_free_until FROM members m LEFT JOIN loans l USING (member_number) "
+        "WHERE m.member_number = ?",
+        (member_number,),
+    ).fetchone()
+    return row

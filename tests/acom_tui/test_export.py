@@ -7,10 +7,11 @@ import io
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from acom_contract.schemas import JST, Statement
+from acom_contract.schemas import JST, Lender, Statement
 from acom_tui.export import (
     COLUMNS,
     CsvExport,
@@ -24,6 +25,32 @@ from acom_tui.export import (
     resolve_target,
 )
 
+LENDER = Lender(
+    name="デモ貸金株式会社（架空）",
+    address="東京都千代田区丸の内0丁目0番0号（架空）",
+    registration_number="関東財務局長(00)第00000号",
+    name_en="Demo Lending Co., Ltd. (fictional)",
+    address_en="0-0-0 Marunouchi, Chiyoda-ku, Tokyo (fictional)",
+    registration_number_en="Director-General of the Kanto Local Finance Bureau (00) No. 00000",
+)
+# What makes a loan or repayment statement the notice of 貸金業法 §17/§18.
+NOTICE: dict[str, Any] = {
+    "lender": LENDER,
+    "contract_number": "10000010-001",
+    "contract_date": date(2016, 12, 2),
+    "late_interest_rate": Decimal("20.0"),
+    "repayment_method_code": "fixed_rate_revolving",
+    "repayment_cycle": "35days",
+}
+NOTICE_JA = [
+    "定率リボルビング方式（35日ごとのご返済）",
+    "20.0",
+    "10000010-001",
+    "2016-12-02",
+    "デモ貸金株式会社（架空）",
+    "東京都千代田区丸の内0丁目0番0号（架空）",
+    "関東財務局長(00)第00000号",
+]
 LOAN = Statement(
     id="loan_5991",
     kind="loan",
@@ -35,7 +62,10 @@ LOAN = Statement(
     next_due_date=date(2026, 12, 14),
     next_due_amount=14_000,
     lender_registration="貸金業登録番号 関東財務局長(00)第00000号",
+    expected_payments=41,
+    expected_last_due_date=date(2030, 9, 18),
     description="振込による借入れ 楽天銀行",
+    **NOTICE,
 )
 REPAYMENT = Statement(
     id="repayment_5982",
@@ -49,7 +79,10 @@ REPAYMENT = Statement(
     late_interest=0,
     interest=13_096,
     principal=997_584,
+    received_on=date(2026, 11, 2),
+    remaining_debt=0,
     description="振込による返済 楽天銀行",
+    **NOTICE,
 )
 CARD = Statement(
     id="card_6019",
@@ -78,12 +111,37 @@ def test_loan_row_has_every_item_as_plain_values() -> None:
         "442000",
         "15.0",
         "442000",
-        "定率リボルビング方式 (35日ごと払い)",
         "2026-12-14",
         "14000",
+        "41",
+        "2030-09-18",
         "振込による借入れ 楽天銀行",
-        "貸金業登録番号 関東財務局長(00)第00000号",
+        *NOTICE_JA,
     ]
+
+
+def test_notice_words_follow_the_language_of_the_file() -> None:
+    english = cell_values(LOAN, "loan", "en")
+    assert english[-7:] == [
+        "Fixed-rate revolving (a repayment every 35 days)",
+        "20.0",
+        "10000010-001",
+        "2016-12-02",
+        "Demo Lending Co., Ltd. (fictional)",
+        "0-0-0 Marunouchi, Chiyoda-ku, Tokyo (fictional)",
+        "Director-General of the Kanto Local Finance Bureau (00) No. 00000",
+    ]
+    assert header("loan", "en")[-7:] == [
+        "Repayment method",
+        "Late interest rate (%)",
+        "Contract no.",
+        "Contract date",
+        "Lender",
+        "Lender's address",
+        "Lender's registration",
+    ]
+    monthly = LOAN.model_copy(update={"repayment_cycle": "monthly", "monthly_due_day": 25})
+    assert cell_values(monthly, "loan")[-7] == "定率リボルビング方式（毎月25日のご返済）"
 
 
 def test_repayment_row_is_in_japan_time_and_keeps_zero_amounts() -> None:
@@ -91,14 +149,17 @@ def test_repayment_row_is_in_japan_time_and_keeps_zero_amounts() -> None:
         "repayment_5982",
         "2026-11-02",
         "10:26:00",
+        "2026-11-02",
         "1010680",
         "0",
         "13096",
         "997584",
         "0",
+        "0",
         "",
         "0",
         "振込による返済 楽天銀行",
+        *NOTICE_JA,
     ]
 
 

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from acom_contract.schemas import JST
+from mock_server.lender import LENDER
 from mock_server.store import Store
 
 PIN = "4829"
@@ -138,9 +139,21 @@ async def test_statement_contents(http: httpx.AsyncClient) -> None:
         "next_due_date": "2026-12-12",
         "next_due_amount": 4000,
         "lender_registration": "貸金業登録番号 関東財務局長(00)第00000号",
+        # 130,000 at the minimum (4,000 a cycle): see test_statement_notices.py for the plan.
+        "expected_payments": 48,
+        "expected_last_due_date": "2031-06-14",
+        "lender": LENDER.model_dump(mode="json"),
+        "contract_number": "10000001-001",
+        "contract_date": "2024-12-02",
+        "late_interest_rate": "20.0",
+        "repayment_method_code": "fixed_rate_revolving",
+        "repayment_cycle": "35days",
+        "monthly_due_day": None,
         "late_interest": None,
         "interest": None,
         "principal": None,
+        "received_on": None,
+        "remaining_debt": None,
         "merchant": None,
         "description": "振込による借入れ 楽天銀行",
     }
@@ -163,6 +176,13 @@ async def test_statement_contents(http: httpx.AsyncClient) -> None:
         "next_due_date": "2027-01-06",
         "next_due_amount": 4000,
         "lender_registration": None,
+        "expected_payments": None,
+        "lender": LENDER.model_dump(mode="json"),
+        "contract_number": "10000001-001",
+        "contract_date": "2024-12-02",
+        "late_interest_rate": "20.0",
+        "received_on": "2026-12-02",
+        "remaining_debt": 126_479,
         "description": "振込による返済 三菱UFJ銀行",
     }
 

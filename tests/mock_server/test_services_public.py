@@ -99,7 +99,8 @@ async def test_exactly_one_of_payment_or_count(
         ({"amount": 100_000, "annual_rate": "18.0", "payments": 47}, "payments", "46"),
         ({"amount": 100_000, "annual_rate": "15.0", "payments": 79}, "payments", "78"),
         ({"amount": 100_000, "annual_rate": "7.7", "payments": 88}, "payments", "87"),
-        ({"amount": 100_000, "annual_rate": "21.0", "payments": 10}, "annual_rate", "20.0"),
+        ({"amount": 100_000, "annual_rate": "20.0", "payments": 10}, "annual_rate", "18.0%"),
+        ({"amount": 100_000, "annual_rate": "2.9", "payments": 10}, "annual_rate", "3.0%"),
         ({"amount": 8_000_001, "annual_rate": "18.0", "payments": 10}, "amount", "8,000,000"),
         (
             {"amount": 100_000, "annual_rate": "1E-100000", "payments": 10},

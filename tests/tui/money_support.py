@@ -11,9 +11,9 @@ from tui_support import PIN, settle
 
 from acom_tui.api.client import NO_RETRY, Client
 from acom_tui.api.demo import DEMO_BASE_URL, Demo
-from acom_tui.screens.receipt import FigureTable
 from acom_tui.session import Backend
 from acom_tui.widgets.amount_input import AmountInput
+from acom_tui.widgets.figure_table import FigureTable
 
 MONEY_PATHS = ("/v1/me/borrowings", "/v1/me/repayments")
 

@@ -71,3 +71,21 @@ async def audit_of(demo: Demo, member_number: str | None = None) -> list[AuditEn
         page = await other.audit_log(member_number=member_number, limit=500)
         await other.logout()
     return page.items
+
+
+async def act(pilot: Pilot[Any], *kinds: str) -> None:
+    """Choose an action from the member screen's menu as an agent does: F3 to the menu,
+    the arrows to the first of ``kinds`` listed there, Enter."""
+    from textual.widgets import OptionList
+
+    await pilot.press("f3")
+    await settle(pilot)
+    menu = pilot.app.screen.query_one("#member-actions", OptionList)
+    ids = [menu.get_option_at_index(i).id for i in range(menu.option_count)]
+    target = next(ids.index(kind) for kind in kinds if kind in ids)
+    if menu.highlighted is None:
+        await pilot.press("down")
+    current = menu.highlighted or 0
+    await pilot.press(*(["down"] * (target - current) or ["up"] * (current - target)))
+    await pilot.press("enter")
+    await settle(pilot)

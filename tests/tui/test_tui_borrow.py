@@ -24,6 +24,7 @@ from acom_contract.money import interest_estimate, minimum_payment
 from acom_contract.schemas import Account
 from acom_tui.api import errors
 from acom_tui.api.demo import Demo
+from acom_tui.dialogs.confirm_movement import ConfirmMovement, classify_error
 from acom_tui.i18n import set_language, t
 from acom_tui.normalize import InputError
 from acom_tui.screens.borrow import (
@@ -35,7 +36,7 @@ from acom_tui.screens.borrow import (
     refusal_from_account,
 )
 from acom_tui.screens.dashboard import DashboardScreen
-from acom_tui.screens.receipt import ConfirmMovement, ReceiptScreen, classify_error
+from acom_tui.screens.receipt import ReceiptScreen
 from acom_tui.screens.repay import RepayScreen
 from acom_tui.widgets.amount_input import AmountInput, read_amount
 from acom_tui.widgets.banner import Banner
@@ -222,9 +223,9 @@ async def test_borrowing_end_to_end(make_demo: Callable[[], Demo]) -> None:
         review = figures(pilot, "confirm-figures")
         assert review["お借入れ金額"] == "10,000円"
         assert review["お借入れ後の残高"] == "130,000円"
-        assert review["最低お支払額（目安）"] == "4,000円"
-        assert review["30日分のお利息（目安）"] == "147円（実質年率18.0%）"
-        assert review["次回のお支払日"] == "2026年12月12日(土)（変わりません）"
+        assert review["最低返済額（目安）"] == "4,000円"
+        assert review["30日分の利息（目安）"] == "147円（実質年率18.0%）"
+        assert review["次回のご返済期日"] == "2026年12月12日(土)（変わりません）"
         assert transport.money_posts("/v1/me/borrowings") == []
 
         await pilot.press("enter")
@@ -235,7 +236,7 @@ async def test_borrowing_end_to_end(make_demo: Callable[[], Demo]) -> None:
         assert given["お借入れ後の残高"] == "130,000円"
         assert given["ご利用可能額"] == "370,000円"
         assert given["着金予定"] == "2026年12月2日(水) 10:01"
-        assert given["次回のお支払日"] == "2026年12月12日(土)"
+        assert given["次回のご返済期日"] == "2026年12月12日(土)"
 
         account = await observer.account()
         assert (account.principal, account.available) == (130_000, 370_000)
@@ -350,8 +351,9 @@ async def test_total_lending_limit_is_explained(make_demo: Callable[[], Demo]) -
         text = screen.query_one("#borrow-status", Banner).text
         assert text == t("money.borrow.refusal.TOTAL_LENDING_LIMIT", max_amount="50,000円")
         assert screen.refusal is not None and screen.refusal.next_step == "settings"
-        assert screen.active_bindings["f8"].enabled
-        assert "f7" not in screen.active_bindings or not screen.active_bindings["f7"].enabled
+        # F4 opens the linked screen: here Settings, the one next step offered.
+        assert screen.active_bindings["f4"].binding.action == "settings"
+        assert screen.active_bindings["f4"].enabled
         # The form stays usable: a smaller amount is the fix.
         assert not screen.query_one("#borrow-form").disabled
     assert len(transport.money_posts("/v1/me/borrowings")) == 1
@@ -393,8 +395,9 @@ async def test_overdue_member_is_sent_to_repay(make_demo: Callable[[], Demo]) ->
         text = screen.query_one("#borrow-status", Banner).text
         assert text == t("money.borrow.refusal.OVERDUE", days=5, minimum="9,000円")
         assert screen.query_one("#borrow-form").disabled
-        assert screen.active_bindings["f7"].enabled
-        await pilot.press("f7")
+        assert screen.active_bindings["f4"].binding.action == "repay"
+        assert screen.active_bindings["f4"].enabled
+        await pilot.press("f4")
         await settle(pilot)
         assert isinstance(app.screen, RepayScreen)
 
@@ -407,14 +410,14 @@ async def test_scheduled_transfer_for_a_bank_without_instant_transfers(
         await open_borrow(pilot, "10000011")
         shown = figures(pilot, "borrow-figures")
         assert shown["お振込先"] == "三菱UFJ銀行 第一営業支店 普通 ****011"
-        assert shown["お振込み"] == "翌営業日振込 2026年12月3日(木) 9:30ごろ着金"
+        assert shown["お振込み"] == "営業日9:30のお振込み 2026年12月3日(木) 9:30ごろ着金"
         await enter_amount(pilot, "borrow-amount", "10000")
         await pilot.press("enter")
         await settle(pilot)
         receipt = app.screen
         assert isinstance(receipt, ReceiptScreen)
         given = dict(receipt.figures.rows)
-        assert given["お振込み"] == "翌営業日振込"
+        assert given["お振込み"] == "営業日9:30のお振込み"
         assert given["着金予定"] == "2026年12月3日(木) 9:30"
 
 
@@ -447,9 +450,10 @@ async def test_amounts_are_read_and_refused_before_any_request(
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen
-        # F6 fills in everything available, in whole thousands; only Enter goes on to the
-        # confirmation (a quick key never opens it: one behaviour with Repay).
-        await pilot.press("f6")
+        # "All available" (F3 to the quick amounts, the fourth) fills in everything
+        # available, in whole thousands; only Enter goes on to the confirmation (a quick
+        # amount never opens it: one behaviour with Repay).
+        await pilot.press("f3", "tab", "tab", "tab", "enter")
         await settle(pilot)
         assert app.screen is screen
         assert field.value == "380000"

@@ -64,7 +64,7 @@ async def test_forgetting_the_member_number_asks_first(
         await open_settings(pilot, "10000001", "5")
         screen = app.screen
         assert isinstance(screen, PreferencesScreen)
-        await pilot.press("f6")
+        await pilot.press("delete")
         await settle(pilot)
         question = app.screen
         assert isinstance(question, ConfirmDialog)
@@ -82,14 +82,14 @@ async def test_forgetting_the_member_number_asks_first(
         assert dict_keyring.store == {(SERVICE, USERNAME): "10000001"}
         assert app.remembered_member_number == "10000001"
 
-        await pilot.press("f6")
+        await pilot.press("delete")
         await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen
         assert dict_keyring.store != {}
 
-        await pilot.press("f6")
+        await pilot.press("delete")
         await settle(pilot)
         await pilot.press("tab", "enter")  # "消去する", chosen on purpose
         await settle(pilot)

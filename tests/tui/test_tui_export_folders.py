@@ -20,7 +20,7 @@ from textual.widgets import Input
 from tui_support import fill_login, make_app, settle
 
 from acom_tui.api.demo import Demo
-from acom_tui.screens.statements import ExportDialog
+from acom_tui.dialogs.export import ExportDialog
 from acom_tui.widgets.banner import Banner
 from acom_tui.widgets.prose import Prose
 
@@ -49,7 +49,7 @@ async def open_export(pilot: Pilot[Any]) -> ExportDialog:
     await fill_login(pilot, MEMBER)
     await pilot.press("3")
     await settle(pilot)
-    await pilot.press("f6")
+    await pilot.press("f8")
     await settle(pilot)
     dialog = pilot.app.screen
     assert isinstance(dialog, ExportDialog)

@@ -124,10 +124,10 @@ async def check_after_login(pilot: Pilot[Any], *, colour: bool) -> None:
             assert shown in await focused_text(pilot, widget, colour=colour)
         await pilot.press("escape")
         await settle(pilot)
-    # The four e-mail toggles (notices, then F7).
+    # The four e-mail toggles (notices, then F4).
     await pilot.press("4")
     await settle(pilot)
-    await pilot.press("f7")
+    await pilot.press("f4")
     await settle(pilot)
     for name in TOGGLES:
         box = app.screen.query_one(f"#toggle-{name}", PlainCheckbox)
@@ -218,7 +218,7 @@ def test_snapshot_notice_toggle_focused_no_color(
 ) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     app = make_app(make_demo(), lang="ja")
-    run = focus_on("#toggle-card_renewal", "4", "f7", member="10000001")
+    run = focus_on("#toggle-card_renewal", "4", "f4", member="10000001")
     assert snap_compare(app, run_before=run)
 
 
@@ -243,5 +243,5 @@ def test_snapshot_delivery_question_keep_focused(
     """The consent question: what changes, and the focus on keeping it."""
     app = make_app(make_demo(), lang="ja")
     assert snap_compare(
-        app, run_before=focus_on("#confirm-keep", "3", "f7", "enter", member="10000001")
+        app, run_before=focus_on("#confirm-keep", "3", "f4", "enter", member="10000001")
     )

@@ -41,7 +41,7 @@ async def open_notices(pilot: Pilot[Any], member: str) -> NoticesScreen:
 
 async def open_settings(pilot: Pilot[Any], member: str = "10000001") -> NotificationSettingsScreen:
     await open_notices(pilot, member)
-    await pilot.press("f7")
+    await pilot.press("f4")
     await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, NotificationSettingsScreen)
@@ -213,10 +213,10 @@ async def test_turning_mail_off_asks_first_and_enter_keeps_it(
         assert question.focused is not None and question.focused.id == "confirm-keep"
         assert [line.text for line in question.query(Prose)] == [
             "After saving, these e-mails will no longer be sent to you:",
-            "- Payment reminders (3 days before and on the due date)",
+            "- Due date reminders (3 days before and on the due date)",
             "- Card renewal",
-            "Without payment reminders you get no e-mail before a due date. "
-            "Please take care not to miss a payment.",
+            "Without due date reminders you get no e-mail before a due date. "
+            "Please take care not to miss a repayment.",
         ]
         await pilot.press("enter")  # Enter alone: the safe choice
         await settle(pilot)
@@ -348,8 +348,8 @@ async def test_leaving_with_unsaved_changes_asks_once(make_demo: Callable[[], De
         await pilot.press("space")
         await settle(pilot)
         assert screen.query_one("#settings-warning", Banner).text == (
-            "Without payment reminders you get no e-mail before a due date. "
-            "Please take care not to miss a payment."
+            "Without due date reminders you get no e-mail before a due date. "
+            "Please take care not to miss a repayment."
         )
         await pilot.press("escape")
         await settle(pilot)
@@ -377,7 +377,7 @@ def notices_then(member: str, *keys: str) -> Step:
 
 @pytest.mark.parametrize(
     ("keys", "member"),
-    [((), "10000008"), (("enter",), "10000008"), (("f7",), "10000001")],
+    [((), "10000008"), (("enter",), "10000008"), (("f4",), "10000001")],
     ids=["list", "notice", "settings"],
 )
 def test_notices(
@@ -385,3 +385,23 @@ def test_notices(
 ) -> None:
     app = make_app(make_demo(), lang="ja")
     assert snap_compare(app, run_before=notices_then(member, *keys))
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_every_notice_kind_fits_its_column(lang: str) -> None:
+    from rich.cells import cell_len
+
+    from acom_tui.i18n import set_language, t
+    from acom_tui.screens import notices
+
+    set_language(lang)
+    for kind in ("due_soon", "due_today", "overdue", "card_renewal", "campaign"):
+        label = t(f"notices.kind.{kind}")
+        assert cell_len(label) <= notices._KIND_WIDTH, (lang, label)
+
+
+def test_a_text_too_long_for_its_column_ends_with_an_ellipsis() -> None:
+    from acom_tui.screens.notices import _pad
+
+    assert _pad("ご返済期日当日のお知らせ", 12) == "ご返済期... "
+    assert _pad("Due today", 12) == "Due today   "

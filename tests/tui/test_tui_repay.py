@@ -19,11 +19,12 @@ from tui_support import fill_login, make_app, settle
 from acom_contract.schemas import Bank
 from acom_tui.api import errors
 from acom_tui.api.demo import Demo
+from acom_tui.dialogs.confirm_movement import ConfirmMovement
 from acom_tui.i18n import set_language, t
 from acom_tui.normalize import InputError
 from acom_tui.screens.borrow import BorrowScreen
 from acom_tui.screens.dashboard import DashboardScreen
-from acom_tui.screens.receipt import ConfirmMovement, ReceiptScreen
+from acom_tui.screens.receipt import ReceiptScreen
 from acom_tui.screens.repay import (
     RepayScreen,
     bank_label,
@@ -120,14 +121,16 @@ async def test_overdue_member_repays_the_minimum_as_quoted(make_demo: Callable[[
         borrow = app.screen
         assert isinstance(borrow, BorrowScreen)
         assert borrow.refusal is not None and borrow.refusal.code == "OVERDUE"
-        await pilot.press("f7")
+        await pilot.press("f4")
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, RepayScreen)
         overdue = screen.query_one("#repay-overdue", Banner).text
-        assert overdue.startswith("お支払いが5日遅れています（遅延損害金547円）")
+        assert overdue.startswith("ご返済が5日遅れています（遅延損害金547円）")
 
-        await pilot.press("f3")  # the minimum, in the field; Enter shows how it is applied
+        # F3 to the quick amounts, Enter on the minimum fills the field; Enter then shows
+        # how it is applied.
+        await pilot.press("f3", "enter")
         await settle(pilot)
         assert screen.query_one("#repay-quote").has_class("-hidden")
         await pilot.press("enter")
@@ -140,7 +143,7 @@ async def test_overdue_member_repays_the_minimum_as_quoted(make_demo: Callable[[
             "利息": f"{quote.interest:,}円",
             "元金": f"{quote.principal:,}円",
             "ご返済後の残高": f"{quote.principal_after:,}円",
-            "次回のお支払日": "2027年1月6日(水)",
+            "次回のご返済期日": "2027年1月6日(水)",
         }
         assert quote.late_interest + quote.interest + quote.principal == 9_000
         assert transport.money_posts("/v1/me/repayments") == []
@@ -162,7 +165,7 @@ async def test_overdue_member_repays_the_minimum_as_quoted(make_demo: Callable[[
             quote.principal,
         )
         assert given["遅延損害金"] == "547円"
-        assert given["次回のお支払日"] == "2027年1月6日(水)"
+        assert given["次回のご返済期日"] == "2027年1月6日(水)"
 
         # Back to the borrow form, which now lets the member borrow again.
         await pilot.press("escape")
@@ -191,18 +194,18 @@ async def test_custom_amount_from_a_bank_flagged_for_smartphones(
         assert screen.selected_bank is not None and screen.selected_bank.code == RAKUTEN
         assert screen.query_one("#repay-bank-note", Prose).text == t("money.repay.smartphone_note")
 
-        await pilot.press("f6")
+        await pilot.press("f3", "f3")  # the quick amounts, then the banks
         for _ in range(options.index("ゆうちょ銀行（スマホ不可）")):
             await pilot.press("down")
         await settle(pilot)
         assert screen.selected_bank is not None and screen.selected_bank.code == "9900"
-        await pilot.press("f5")
+        await pilot.press("f3", "tab", "tab", "enter")  # "Other amount": an empty field
         await enter_amount(pilot, "repay-amount", "５，０００円")
         assert screen.quote is not None
         assert (screen.quote.amount, screen.quote.bank_code) == (5_000, "9900")
         assert screen.query_one("#repay-message", Prose).text == "5,000円として受け付けます。"
         # Another bank voids the quote: it is only ever shown for what is on the form.
-        await pilot.press("f6")
+        await pilot.press("f3", "f3")
         await pilot.press("up")
         await settle(pilot)
         assert screen.quote is None
@@ -212,7 +215,7 @@ async def test_custom_amount_from_a_bank_flagged_for_smartphones(
         assert screen.quote is not None and screen.quote.bank_code == "9900"
         await pilot.press("enter")
         await settle(pilot)
-        assert figures(pilot, "confirm-figures")["お支払いの金融機関"] == (
+        assert figures(pilot, "confirm-figures")["ご返済に使う金融機関"] == (
             "ゆうちょ銀行（スマホ不可）"
         )
         await pilot.press("enter")
@@ -261,7 +264,7 @@ async def test_double_enter_on_the_confirmation_repays_once(
     app = make_app(backend, lang="ja")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_repay(pilot, "10000001")
-        await pilot.press("f3", "enter")
+        await pilot.press("f3", "enter", "enter")
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
@@ -285,7 +288,7 @@ async def test_double_enter_on_the_confirmation_repays_once(
 def _quoted(member_number: str, *, receipt: bool = False) -> Any:
     async def run(pilot: Pilot[Any]) -> None:
         await open_repay(pilot, member_number)
-        await pilot.press("f3", "enter")
+        await pilot.press("f3", "enter", "enter")
         await settle(pilot)
         if receipt:
             await pilot.press("enter")

@@ -15,9 +15,9 @@ from tui_support import FIXED_NOW, fill_login, make_app, recorded_backend, settl
 
 from acom_contract.jst import JST
 from acom_tui.api.demo import DEMO_BASE_URL, Demo
+from acom_tui.dialogs.idle_warning import IdleWarningScreen
 from acom_tui.i18n import t
 from acom_tui.screens.dashboard import DashboardScreen
-from acom_tui.screens.idle_warning import IdleWarningScreen
 from acom_tui.screens.login import LoginScreen
 from acom_tui.screens.maintenance import MaintenanceScreen
 from acom_tui.widgets.countdown import Countdown

@@ -90,7 +90,7 @@ def test_file_picker(
         await pilot.press("f4")
         await settle(pilot)
         # The tree reads folders in a worker that never ends: wait for what it shows.
-        await pilot.press("f4")
+        await pilot.press("f3")
         tree = pilot.app.screen.query_one(DocumentTree)
         await wait_until(pilot, lambda: tree.last_line >= 2)
         await pilot.press("down", "enter")

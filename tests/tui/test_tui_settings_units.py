@@ -266,7 +266,7 @@ def test_requested_limit_accepts_man_units() -> None:
 
 def test_unknown_decline_reasons_still_get_words() -> None:
     i18n.set_language("en")
-    assert reason_text("RECENT_OVERDUE") == "A payment was late in the last 6 months."
+    assert reason_text("RECENT_OVERDUE") == "A repayment was late in the last 6 months."
     assert reason_text("SOMETHING_NEW") == "Please contact the Card Loan Desk for details."
 
 

@@ -15,6 +15,7 @@ from acom_tui.api.client import NO_RETRY, Client
 from acom_tui.api.demo import Demo
 from acom_tui.config import Settings
 from acom_tui.i18n import set_language, t
+from acom_tui.palette import palette_entries
 from acom_tui.screens.dashboard import DashboardScreen
 from acom_tui.screens.help import HelpScreen
 from acom_tui.screens.login import LoginScreen
@@ -32,9 +33,13 @@ async def test_help_and_simulator_are_reachable_before_login(
 ) -> None:
     app = make_app(make_demo(), lang="ja")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f5")  # forgot PIN
+        await pilot.press("f1")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
+        # Help starts with the keys of the login screen, then the topics.
+        assert app.screen.topic == "keys"
+        await pilot.press("down", "down")  # cannot log in, forgot PIN
+        await settle(pilot)
         assert app.screen.topic == "forgot_pin"
         body = app.screen.query_one("#help-body", Prose).text
         assert "電話ではお伝えできません" in body
@@ -71,7 +76,7 @@ async def test_every_binding_is_in_the_command_palette(make_demo: Callable[[], D
     app = make_app(make_demo(), lang="en")
     async with app.run_test(size=(80, 24)) as pilot:
         await fill_login(pilot, "10000001")
-        titles = {command.title: command.help for command in app.get_system_commands(app.screen)}
+        titles = {entry.title: entry.help for entry in palette_entries(app, app.screen)}
         for title in ("Borrow", "Repay", "Notices", "Log out", "Help", "Quit", "Refresh"):
             assert title in titles, title
         assert titles["Log out"] == "Key: F9"

@@ -60,7 +60,7 @@ async def fill(pilot: Pilot[Any], **values: str) -> None:
 
 
 async def calculate(pilot: Pilot[Any]) -> None:
-    await pilot.press("f5")
+    await pilot.press("f8")
     await settle(pilot)
 
 
@@ -183,11 +183,19 @@ def test_axis_line_puts_labels_at_both_ends() -> None:
         ),
         (
             100_000,
-            "25",
+            "20",  # the legal ceiling of late interest, above the lender's range
             10_000,
             None,
             "annual_rate",
-            "金利は0%より大きく20.0%以下で入力してください。",
+            "金利は3.0%から18.0%までの範囲で入力してください（当社の貸付利率の範囲です）。",
+        ),
+        (
+            100_000,
+            "2.9",
+            10_000,
+            None,
+            "annual_rate",
+            "金利は3.0%から18.0%までの範囲で入力してください（当社の貸付利率の範囲です）。",
         ),
         (
             100_000,
@@ -353,7 +361,7 @@ async def test_a_payment_that_never_repays_is_refused_with_the_reason(
         await calculate(pilot)
         assert screen.field_message("payment").split("\n") == [
             "この金利（18.0%の区分）では、毎月のご返済額はお借入れ金額の3.0%（3,000円）以上が必要です。",
-            "このご返済額は30日分のお利息（1,479円）以下のため、残高が減らず、いつまでも完済できません。",
+            "このご返済額は30日分の利息（1,479円）以下のため、残高が減らず、いつまでも完済できません。",
         ]
         assert screen.result is None
 

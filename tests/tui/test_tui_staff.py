@@ -12,6 +12,7 @@ import httpx
 import pytest
 from staff_support import (
     STAFF_PASSWORD,
+    act,
     audit_of,
     look_up,
     make_staff_app,
@@ -59,7 +60,7 @@ async def test_login_lookup_unlock_then_the_member_logs_in(
         assert str(screen.query_one("#member-value-2", Static).content) == "ロック中"
         assert str(screen.query_one("#member-value-4", Static).content) == "3回"
 
-        await pilot.press("f3")
+        await act(pilot, "unlock")
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, ActionDialog) and dialog.kind == "unlock"
@@ -106,7 +107,7 @@ async def test_card_lost_then_member_login_answers_card_lost(
         await staff_login(pilot)
         screen = _member_screen(app)
         await look_up(pilot, "10000001")
-        await pilot.press("f7")
+        await act(pilot, "card_lost", "card_reissued")
         await settle(pilot)
         assert isinstance(app.screen, ActionDialog) and app.screen.kind == "card_lost"
         await type_text(pilot, "stolen")
@@ -138,7 +139,7 @@ async def test_a_cancelled_unlock_sends_nothing_and_writes_no_audit_row(
         before = await audit_of(demo, "10000003")
         assert [e.action for e in before] == ["lookup"]
 
-        await pilot.press("f3")
+        await act(pilot, "unlock")
         await settle(pilot)
         await pilot.press("enter")  # a document chosen
         await type_text(pilot, "oops")
@@ -162,7 +163,7 @@ async def test_the_dialog_refuses_to_send_without_a_document_or_a_reason(
     async with app.run_test(size=(80, 24)) as pilot:
         await staff_login(pilot)
         await look_up(pilot, "10000003")
-        await pilot.press("f3")
+        await act(pilot, "unlock")
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, ActionDialog)
@@ -192,7 +193,7 @@ async def test_a_second_enter_while_sending_sends_nothing_more(
     async with app.run_test(size=(80, 24)) as pilot:
         await staff_login(pilot)
         await look_up(pilot, "10000004")
-        await pilot.press("f6")
+        await act(pilot, "suspend", "reinstate")
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, ActionDialog) and dialog.kind == "reinstate"
@@ -224,7 +225,7 @@ async def test_someone_else_acted_first_shows_why_and_the_current_state(
         async with StaffClient(DEMO_BASE_URL, transport=demo.transport) as colleague:
             await colleague.login("S0001", STAFF_PASSWORD)
             await colleague.unlock("10000003", reason="at store", identity_document="passport")
-        await pilot.press("f3")
+        await act(pilot, "unlock")
         await settle(pilot)
         await pilot.press("enter")
         await type_text(pilot, "checked")
@@ -247,7 +248,7 @@ async def test_pin_reset_shows_the_pin_once_and_it_logs_in(
     async with app.run_test(size=(80, 24)) as pilot:
         await staff_login(pilot)
         await look_up(pilot, "10000003")
-        await pilot.press("f4")
+        await act(pilot, "pin_reset")
         await settle(pilot)
         action = app.screen
         assert isinstance(action, ActionDialog) and action.kind == "pin_reset"
@@ -296,18 +297,19 @@ async def test_the_audit_screen_lists_the_actions_newest_first(
     async with app.run_test(size=(80, 24)) as pilot:
         await staff_login(pilot)
         await look_up(pilot, "10000003")
-        await pilot.press("f3", "enter")
+        await act(pilot, "unlock")
+        await pilot.press("enter")
         await type_text(pilot, "licence")
         await pilot.press("enter")
         await settle(pilot)
         await look_up(pilot, "10000004")
-        await pilot.press("f6")
+        await act(pilot, "suspend", "reinstate")
         await settle(pilot)
         await type_text(pilot, "paid")
         await pilot.press("enter")
         await settle(pilot)
 
-        await pilot.press("f2")
+        await pilot.press("f4")
         await settle(pilot)
         audit = app.screen
         assert isinstance(audit, AuditScreen)
@@ -358,19 +360,19 @@ async def test_the_audit_log_pages_forward_and_back(make_demo: Callable[[], Demo
             for _ in range(14):
                 await colleague.member("10000001")
         await look_up(pilot, "10000001")
-        await pilot.press("f2")
+        await pilot.press("f4")
         await settle(pilot)
         audit = app.screen
         assert isinstance(audit, AuditScreen)
         first_page = [e.id for e in audit.entries]
         assert len(first_page) == 14 and audit.next_cursor is not None
         assert audit.check_action("previous_page", ()) is False
-        await pilot.press("f8")
+        await pilot.press("f7")
         await settle(pilot)
         assert [e.action for e in audit.entries] == ["lookup"]
         assert audit.entries[0].id < first_page[-1]
         assert str(audit.query_one("#audit-page").render()) == ("2ページ目（新しい順に15～15件目）")
-        await pilot.press("f7")
+        await pilot.press("f6")
         await settle(pilot)
         assert [e.id for e in audit.entries] == first_page
     await demo.aclose()
@@ -488,7 +490,7 @@ async def test_a_pin_dialog_open_at_the_idle_logout_is_emptied(
     async with app.run_test(size=(80, 24)) as pilot:
         await staff_login(pilot)
         await look_up(pilot, "10000002")
-        await pilot.press("f4")
+        await act(pilot, "pin_reset")
         await settle(pilot)
         await pilot.press("enter")  # a document chosen
         await type_text(pilot, "forgot")

@@ -7,8 +7,9 @@ from datetime import datetime
 
 import pytest
 
+from acom_contract import schemas
 from acom_contract.jst import JST
-from acom_tui.api import errors, schemas
+from acom_tui.api import errors
 from acom_tui.i18n import set_language
 from acom_tui.staff import errors as staff_errors
 from acom_tui.staff.rules import (

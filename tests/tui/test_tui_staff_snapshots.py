@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from staff_support import look_up, staff_login, type_text
+from staff_support import act, look_up, staff_login, type_text
 from textual.pilot import Pilot
 from textual.widgets import Input
 from tui_support import FIXED_NOW, settle
@@ -64,7 +64,7 @@ def test_member_view(
 def test_unlock_dialog(snap_compare: SnapCompare, make_demo: Callable[[], Demo]) -> None:
     async def run(pilot: Pilot[Any]) -> None:
         await logged_in("10000003")(pilot)
-        await pilot.press("f3")
+        await act(pilot, "unlock")
         await settle(pilot)
         await pilot.press("down", "enter")
         await type_text(pilot, "ok")
@@ -78,7 +78,7 @@ def test_suspend_dialog_asks_for_the_reason_code(
 ) -> None:
     async def run(pilot: Pilot[Any]) -> None:
         await logged_in("10000001")(pilot)
-        await pilot.press("f6")
+        await act(pilot, "suspend", "reinstate")
         await settle(pilot)
         # Enter in the reason field before a reason code was chosen.
         pilot.app.screen.query_one("#action-reason").focus()
@@ -94,7 +94,7 @@ def test_pin_reset_dialog_asks_for_the_document(
 ) -> None:
     async def run(pilot: Pilot[Any]) -> None:
         await logged_in("10000003")(pilot)
-        await pilot.press("f4")
+        await act(pilot, "pin_reset")
         await settle(pilot)
         # Enter in the reason field before the document was chosen: the longest this
         # dialog gets, and it still fits 80x24 with its buttons.
@@ -109,7 +109,8 @@ def test_pin_reset_dialog_asks_for_the_document(
 def test_unlocked_member_view(snap_compare: SnapCompare, make_demo: Callable[[], Demo]) -> None:
     async def run(pilot: Pilot[Any]) -> None:
         await logged_in("10000003")(pilot)
-        await pilot.press("f3", "enter")
+        await act(pilot, "unlock")
+        await pilot.press("enter")
         await type_text(pilot, "ok")
         await pilot.press("enter")
         await settle(pilot)
@@ -138,17 +139,18 @@ def test_one_time_pin_dialog(snap_compare: SnapCompare, make_demo: Callable[[], 
 def test_audit_log(snap_compare: SnapCompare, make_demo: Callable[[], Demo]) -> None:
     async def run(pilot: Pilot[Any]) -> None:
         await logged_in("10000003")(pilot)
-        await pilot.press("f3", "down", "down", "enter")
+        await act(pilot, "unlock")
+        await pilot.press("down", "down", "enter")
         await type_text(pilot, "ok")
         await pilot.press("enter")
         await settle(pilot)
         await look_up(pilot, "10000004")
-        await pilot.press("f6")
+        await act(pilot, "suspend", "reinstate")
         await settle(pilot)
         await type_text(pilot, "paid")
         await pilot.press("enter")
         await settle(pilot)
-        await pilot.press("f2")
+        await pilot.press("f4")
         await settle(pilot)
         member_filter = pilot.app.screen.query_one("#audit-member", Input)
         member_filter.value = ""

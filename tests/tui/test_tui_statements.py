@@ -26,14 +26,14 @@ from acom_contract.schemas import JST, Page, Statement, StatementKind
 from acom_tui.api.client import Client
 from acom_tui.api.demo import DEMO_BASE_URL, Demo
 from acom_tui.dialogs.confirm import ConfirmDialog
+from acom_tui.dialogs.delivery import DeliveryDialog
+from acom_tui.dialogs.export import ExportDialog
 from acom_tui.export import header
 from acom_tui.formatting import format_date
 from acom_tui.normalize import InputError
 from acom_tui.screens.statement_detail import StatementDetailScreen
 from acom_tui.screens.statements import (
     FIRST_PAGE,
-    DeliveryDialog,
-    ExportDialog,
     StatementRows,
     StatementsScreen,
     months_back,
@@ -383,7 +383,7 @@ async def test_export_writes_every_row_of_the_view(
         await pilot.press("3")  # card
         await settle(pilot)
         await choose_custom(pilot, "2025-06-01", "2026-11-30")
-        await pilot.press("f6")
+        await pilot.press("f8")
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, ExportDialog)
@@ -426,7 +426,7 @@ async def test_export_to_downloads_never_replaces_a_file(
     app = make_app(make_demo(), lang="en")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_statements(pilot)
-        await pilot.press("f6")
+        await pilot.press("f8")
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, ExportDialog)
@@ -452,7 +452,7 @@ async def test_export_into_a_missing_folder_is_refused(
     app = make_app(make_demo(), lang="ja")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_statements(pilot)
-        await pilot.press("f6")
+        await pilot.press("f8")
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, ExportDialog)
@@ -478,7 +478,7 @@ async def test_cancelled_export_leaves_no_file(
         screen = await open_statements(pilot)
         await pilot.press("3")
         await settle(pilot)
-        await pilot.press("f6")
+        await pilot.press("f8")
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, ExportDialog)
@@ -517,7 +517,7 @@ async def test_consent_toggle_changes_the_server_state(make_demo: Callable[[], D
         line = screen.query_one("#statements-delivery", Label)
         assert line.content == "電子交付: 同意済み（2016年12月1日(木)から）。明細書は郵送しません。"
         api = await member_client(demo)
-        await pilot.press("f7")
+        await pilot.press("f4")
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, DeliveryDialog)
@@ -547,7 +547,7 @@ async def test_consent_toggle_changes_the_server_state(make_demo: Callable[[], D
         await settle(pilot)
         assert line.content == "電子交付: 同意していません。明細書は郵送でお届けしています。"
 
-        await pilot.press("f7")
+        await pilot.press("f4")
         await settle(pilot)
         await pilot.press("enter")  # give it again: asked too, the post changes either way
         await settle(pilot)
@@ -613,7 +613,7 @@ def test_export_progress(
     async def run(pilot: Pilot[Any]) -> None:
         await statements_then("3")(pilot)
         await choose_custom(pilot, "2024-12-02", "2026-12-01")
-        await pilot.press("f6")
+        await pilot.press("f8")
         await settle(pilot)
         await pilot.press("enter")
         await wait_until(pilot, lambda: gate.held == 1)
@@ -628,10 +628,10 @@ def test_export_done(
     snap_compare: SnapCompare, make_demo: Callable[[], Demo], fixed_home: Path
 ) -> None:
     app = make_app(make_demo(), lang="ja")
-    assert snap_compare(app, run_before=statements_then("f6", "enter"))
+    assert snap_compare(app, run_before=statements_then("f8", "enter"))
     assert (fixed_home / "acom-loan-10000010-all_2026-12-02.csv").exists()
 
 
 def test_delivery_dialog(snap_compare: SnapCompare, make_demo: Callable[[], Demo]) -> None:
     app = make_app(make_demo(), lang="ja")
-    assert snap_compare(app, run_before=statements_then("f7"))
+    assert snap_compare(app, run_before=statements_then("f4"))

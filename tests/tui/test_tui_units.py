@@ -111,8 +111,7 @@ def test_maintenance_message_names_the_end_in_japan_time() -> None:
     assert "2026年12月7日(月) 5:00に終了する予定です" in errors_ui.message_for(error)
     no_end = errors.Maintenance("m", details={"ends_at": None})
     assert errors_ui.message_for(no_end) == (
-        "ただいまシステムメンテナンス中のため、ご利用いただけません。"
-        "終了時刻は未定です。終了しだい、自動で再接続します。"
+        "ただいまシステムメンテナンス中のため、ご利用いただけません。終了時刻は未定です。"
     )
 
 

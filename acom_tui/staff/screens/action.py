@@ -40,6 +40,7 @@ from acom_tui.staff.rules import (
 from acom_tui.staff.screens.base import StaffModal
 from acom_tui.staff.texts import document_label, reason_code_label
 from acom_tui.widgets.banner import Banner
+from acom_tui.widgets.form_input import FormInput
 from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.prose import Prose
 
@@ -96,7 +97,7 @@ class ActionDialog(StaffModal[ActionOutcome | None]):
                 yield Label(t(f"staff.action.{kind}.choice"), classes="field-label", markup=False)
                 yield OptionList(*self._options(), id="action-choice", compact=True)
             yield Label(t("staff.dialog.reason"), classes="field-label", markup=False)
-            yield Input(
+            yield FormInput(
                 placeholder=t(f"staff.action.{kind}.placeholder"),
                 max_length=MAX_REASON_LENGTH,
                 compact=True,

@@ -24,6 +24,7 @@ from acom_tui.staff.screens.base import StaffScreen
 from acom_tui.staff.texts import action_label, audit_details, audit_summary, audit_time
 from acom_tui.widgets.banner import Banner
 from acom_tui.widgets.digits_input import MemberNumberInput
+from acom_tui.widgets.form_input import FormInput
 from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.prose import Prose
 
@@ -67,8 +68,8 @@ class AuditScreen(StaffScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "keys.back", id="staff.audit.back"),
         Binding("f5", "reload", "keys.reload", id="staff.audit.reload"),
-        Binding("f7", "previous_page", "staff.keys.previous_page", id="staff.audit.previous"),
-        Binding("f8", "next_page", "staff.keys.next_page", id="staff.audit.next"),
+        Binding("f6", "previous_page", "staff.keys.previous_page", id="staff.audit.previous"),
+        Binding("f7", "next_page", "staff.keys.next_page", id="staff.audit.next"),
     ]
 
     def __init__(self, member_number: str | None = None, staff_id: str | None = None) -> None:
@@ -87,7 +88,9 @@ class AuditScreen(StaffScreen[None]):
             yield Label(t("staff.audit.filter_member"), classes="filter-label", markup=False)
             yield MemberNumberInput(id="audit-member", value=self.member_number or "")
             yield Label(t("staff.audit.filter_staff"), classes="filter-label", markup=False)
-            yield Input(value=self.staff_id or "", max_length=32, compact=True, id="audit-staff")
+            yield FormInput(
+                value=self.staff_id or "", max_length=32, compact=True, id="audit-staff"
+            )
         yield Banner("", variant="error", id="audit-status")
         yield DataTable(id="audit-table", cursor_type="row", zebra_stripes=True)
         yield Prose("", id="audit-detail")

@@ -1,17 +1,17 @@
-"""What every staff screen shares: translated bindings, the title bar, a typed app handle.
+"""What every staff screen shares: the title bar, a typed app handle, the clock tick.
 
 The member app's ``AcomScreen`` is typed for ``AcomApp``; these are the same few lines
-for ``StaffApp``, built on the same helpers (``localize_bindings``, ``tick_countdowns``).
+for ``StaffApp``, built on the same helper (``tick_countdowns``).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from textual.screen import ModalScreen, Screen
 
 from acom_tui.i18n import t
-from acom_tui.keys import localize_bindings, tick_countdowns
+from acom_tui.widgets.countdown import tick_countdowns
 from acom_tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
@@ -24,10 +24,6 @@ ResultT = TypeVar("ResultT")
 
 class StaffScreen(Screen[ResultT]):
     """A full screen of the staff console."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        localize_bindings(self)
 
     @property
     def staff(self) -> StaffApp:
@@ -47,10 +43,6 @@ class StaffScreen(Screen[ResultT]):
 
 class StaffModal(ModalScreen[ResultT]):
     """A dialog of the staff console."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        localize_bindings(self)
 
     @property
     def staff(self) -> StaffApp:

@@ -47,41 +47,10 @@ class MemberScreen(StaffScreen[None]):
     CSS_PATH = "member.tcss"
     AUTO_FOCUS = "#lookup-number"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f2", "audit", "staff.keys.audit", id="staff.member.audit"),
-        Binding("f3", "act('unlock')", "staff.menu.unlock", id="staff.member.unlock", show=False),
-        Binding(
-            "f4",
-            "act('pin_reset')",
-            "staff.menu.pin_reset",
-            id="staff.member.pin_reset",
-            show=False,
-        ),
-        # Suspend and reinstate share a key, as do the two card actions: only the one that
-        # applies to the member on screen is enabled (check_action).
-        Binding(
-            "f6", "act('suspend')", "staff.menu.suspend", id="staff.member.suspend", show=False
-        ),
-        Binding(
-            "f6",
-            "act('reinstate')",
-            "staff.menu.reinstate",
-            id="staff.member.reinstate",
-            show=False,
-        ),
-        Binding(
-            "f7",
-            "act('card_lost')",
-            "staff.menu.card_lost",
-            id="staff.member.card_lost",
-            show=False,
-        ),
-        Binding(
-            "f7",
-            "act('card_reissued')",
-            "staff.menu.card_reissued",
-            id="staff.member.card_reissued",
-            show=False,
-        ),
+        # F3 goes to the actions menu (then the arrows and Enter): F3 means "choose" in
+        # both apps, and only the actions that apply to the member are listed there.
+        Binding("f3", "choose", "staff.keys.choose", id="staff.member.choose"),
+        Binding("f4", "audit", "staff.keys.audit", id="staff.member.audit"),
         Binding("f5", "reload", "staff.keys.reload", id="staff.member.reload"),
         Binding("f9", "app.logout", "keys.logout", id="staff.member.logout"),
     ]
@@ -121,6 +90,8 @@ class MemberScreen(StaffScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "act":
             return self.member is not None and parameters[0] in available_actions(self.member)
+        if action == "choose":
+            return self.member is not None
         if action == "reload":
             return self.member is not None
         return True
@@ -131,6 +102,13 @@ class MemberScreen(StaffScreen[None]):
             if active.binding.action == action:
                 return self.app.get_key_display(active.binding.with_key(key))
         return ""
+
+    def _via_menu(self, kind: str) -> str:
+        """How guidance names an action: the menu item, and the key to the menu."""
+        return t("staff.guide.via_menu", item=t(f"staff.menu.{kind}"), key=self._key_for("choose"))
+
+    def action_choose(self) -> None:
+        self.query_one("#member-actions", OptionList).focus()
 
     def _menu(self) -> list[Option]:
         items: list[tuple[str, str]] = []
@@ -207,18 +185,18 @@ class MemberScreen(StaffScreen[None]):
     def _guidance(self, member: MemberSummary) -> str:
         lines = []
         if member.card_status == "lost":
-            lines.append(t("staff.guide.card_lost", key=self._key_for("act('card_reissued')")))
+            lines.append(t("staff.guide.card_lost", key=self._via_menu("card_reissued")))
         if member.locked:
             lines.append(
                 t(
                     "staff.guide.locked",
-                    key=self._key_for("act('unlock')"),
-                    pin_key=self._key_for("act('pin_reset')"),
+                    key=self._via_menu("unlock"),
+                    pin_key=self._via_menu("pin_reset"),
                 )
             )
         if is_suspended(member):
             reason = reason_code_label(member.suspension_reason or "")
-            key = self._key_for("act('reinstate')")
+            key = self._via_menu("reinstate")
             lines.append(t("staff.guide.suspended", reason=reason, key=key))
         return "\n".join(lines) if lines else t("staff.guide.active")
 

@@ -146,5 +146,15 @@ def test_rate_out_of_range(rate: str) -> None:
 
 
 def test_bounds_are_accepted() -> None:
-    assert simulate_by_count(8_000_000, Decimal("20.0"), 46).payments == 46
-    assert simulate_by_payment(1, Decimal("0.1"), 1).total_paid == 1
+    assert simulate_by_count(8_000_000, Decimal("18.0"), 46).payments == 46
+    assert simulate_by_payment(1, Decimal("3.0"), 1).total_paid == 1
+
+
+@pytest.mark.parametrize("rate", ["20.0", "18.1", "2.9", "0.1"])
+def test_rates_outside_the_published_range_are_refused(rate: str) -> None:
+    with pytest.raises(SimulationError) as caught:
+        simulate_by_count(100_000, Decimal(rate), 10)
+    assert caught.value.field == "annual_rate"
+    assert caught.value.limit == "rate_range"
+    assert caught.value.values == {"min_rate": "3.0", "max_rate": "18.0"}
+    assert "3.0% and 18.0%" in str(caught.value)

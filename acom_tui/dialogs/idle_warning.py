@@ -22,7 +22,20 @@ __all__ = ["IdleWarningScreen"]
 
 
 class IdleWarningScreen(AcomModal[None]):
-    CSS_PATH = "idle_warning.tcss"
+    """Over any screen when the session nears its idle logout (SPEC 2.2)."""
+
+    DEFAULT_CSS = """
+    IdleWarningScreen { align: center middle; }
+    IdleWarningScreen #idle-dialog {
+        width: 64;
+        height: auto;
+        padding: 1 2;
+        background: $panel;
+        border: ascii $warning;
+    }
+    IdleWarningScreen #idle-title { text-style: bold; margin-bottom: 1; }
+    IdleWarningScreen #idle-body { margin-bottom: 1; }
+    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "stay", "keys.stay", id="idle.stay"),
         Binding("f9", "app.logout", "keys.logout", id="idle.logout"),

@@ -1,0 +1,66 @@
+"""Labels and values in two columns: the money screens' figures, confirmations and receipts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.app import ComposeResult
+from textual.containers import Grid
+from textual.widget import Widget
+from textual.widgets import Label
+
+__all__ = ["FigureTable", "Row"]
+
+Row = tuple[str, str]
+"""A line of a table: (label, value). A row whose value is empty is not shown."""
+
+
+class FigureTable(Widget):
+    """Labels and values in two columns; rebuilt as a whole when the rows change."""
+
+    DEFAULT_CSS = """
+    FigureTable {
+        height: auto;
+        width: 1fr;
+        & > Grid {
+            grid-size: 2;
+            grid-columns: auto 1fr;
+            grid-gutter: 0 2;
+            grid-rows: auto;
+            height: auto;
+        }
+        .figure-label { width: auto; }
+        /* A long value (a bank account, an English date) wraps rather than vanishes. */
+        .figure-value { width: 1fr; height: auto; }
+    }
+    """
+
+    def __init__(
+        self, rows: Sequence[Row] = (), *, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self._rows: list[Row] = [row for row in rows if row[1]]
+
+    @property
+    def rows(self) -> list[Row]:
+        return list(self._rows)
+
+    def compose(self) -> ComposeResult:
+        with Grid():
+            yield from self._cells()
+
+    def _cells(self) -> list[Label]:
+        cells: list[Label] = []
+        for label, value in self._rows:
+            cells.append(Label(label, classes="figure-label", markup=False))
+            cells.append(Label(value, classes="figure-value", markup=False))
+        return cells
+
+    async def set_rows(self, rows: Sequence[Row]) -> None:
+        self._rows = [row for row in rows if row[1]]
+        grid = self.query_one(Grid)
+        await grid.remove_children()
+        await grid.mount_all(self._cells())
+
+    def value_of(self, label: str) -> str | None:
+        return next((value for name, value in self._rows if name == label), None)

@@ -1,0 +1,100 @@
+"""Every rule of a screen's stylesheet applies to the screens that read it, and no others.
+
+All of ``acom_tui/screens/*.tcss`` is read into the app's one stylesheet right after the
+first paint (``preload_screen_css``, docs/performance.md), so a rule such as ``#pin`` or
+``.field-message`` would style every screen and dialog that has such a widget. The model
+(docs/architecture.md): each rule of a screen's file starts with the type of a screen that
+names the file in its ``CSS_PATH`` (``LoginScreen`` for ``login.tcss``, which the app
+reads); what every screen shares lives in ``app.tcss``; a dialog carries its own rules in
+``DEFAULT_CSS``, which Textual scopes to it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.app import App
+from textual.css.model import SelectorType
+from textual.css.stylesheet import Stylesheet
+from textual.screen import Screen
+
+import acom_tui
+from acom_tui.app import AcomApp
+from acom_tui.screens.base import SCREEN_CSS_DIR
+from acom_tui.screens.login import LoginScreen
+
+SCREEN_FILES = sorted(SCREEN_CSS_DIR.glob("*.tcss"))
+
+
+def _all_subclasses(cls: type) -> Iterator[type]:
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _all_subclasses(sub)
+
+
+def _readers() -> dict[Path, set[str]]:
+    """Each stylesheet, and the screen types that read it."""
+    for module in pkgutil.walk_packages(acom_tui.__path__, "acom_tui."):
+        if not module.name.endswith("__main__"):  # it runs the app
+            importlib.import_module(module.name)
+    readers: dict[Path, set[str]] = {}
+    for cls in _all_subclasses(Screen):
+        css_path = cls.__dict__.get("CSS_PATH")
+        if css_path is None or not cls.__module__.startswith("acom_tui."):
+            continue
+        here = Path(inspect.getfile(cls)).parent
+        for name in [css_path] if isinstance(css_path, str | Path) else css_path:
+            readers.setdefault((here / name).resolve(), set()).add(cls.__name__)
+    # The app reads the login screen's file with its own, before the first paint.
+    app_files = [(Path(inspect.getfile(AcomApp)).parent / p).resolve() for p in AcomApp.CSS_PATH]
+    login = (SCREEN_CSS_DIR / "login.tcss").resolve()
+    package = SCREEN_CSS_DIR.parent
+    # focus.tcss (the NO_COLOR focus cues) is the staff console's too.
+    assert app_files == [
+        (package / "app.tcss").resolve(),
+        (package / "focus.tcss").resolve(),
+        login,
+    ]
+    readers.setdefault(login, set()).add(LoginScreen.__name__)
+    return readers
+
+
+def _selectors(path: Path) -> Iterator[tuple[str, str]]:
+    """(the first part, the whole selector) of every rule in ``path``."""
+    stylesheet = Stylesheet(variables=App().get_css_variables())
+    stylesheet.add_source(path.read_text(encoding="utf-8"), read_from=(str(path), ""))
+    stylesheet.parse()
+    for rule in stylesheet.rules:
+        for selector_set in rule.selector_set:
+            first = selector_set.selectors[0]
+            whole = " ".join(s.css for s in selector_set.selectors)
+            yield (first.name if first.type == SelectorType.TYPE else "", whole)
+
+
+def test_every_screen_stylesheet_has_readers() -> None:
+    readers = _readers()
+    unread = [p.name for p in SCREEN_FILES if p.resolve() not in readers]
+    assert unread == [], "no screen names these in its CSS_PATH"
+
+
+@pytest.mark.parametrize("path", SCREEN_FILES, ids=[p.name for p in SCREEN_FILES])
+def test_every_rule_is_scoped_to_the_screens_that_read_the_file(path: Path) -> None:
+    allowed = _readers().get(path.resolve(), set())
+    unscoped = [whole for first, whole in _selectors(path) if first not in allowed]
+    assert unscoped == [], f"{path.name}: start each rule with one of {sorted(allowed)}"
+
+
+def test_the_check_finds_an_unscoped_rule(tmp_path: Path) -> None:
+    # The check itself: a bare id, and a rule of another screen, are both reported.
+    sample = tmp_path / "sample.tcss"
+    sample.write_text(
+        "DashboardScreen #ok { width: 1; }\n#bare { width: 1; }\nHelpScreen #x { width: 1; }\n",
+        encoding="utf-8",
+    )
+    firsts = [first for first, _ in _selectors(sample)]
+    assert [f for f in firsts if f not in {"DashboardScreen"}] == ["", "HelpScreen"]
