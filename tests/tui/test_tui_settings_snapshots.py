@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from settings_support import open_settings, png_bytes, set_input, type_keys, wait_until
 from textual.pilot import Pilot
-from tui_support import make_app, settle
+from tui_support import laid_out, make_app, settle
 
 from acom_tui.api.demo import Demo
 from acom_tui.dialogs.file_picker import DocumentTree
@@ -29,9 +29,7 @@ Step = Callable[[Pilot[Any]], Awaitable[None]]
 def opened(member_number: str, entry_key: str | None = None) -> Step:
     async def run(pilot: Pilot[Any]) -> None:
         await open_settings(pilot, member_number, entry_key)
-        # A text that arrives from a worker (the keyring's answer) changes a height; the
-        # screen lays out on its refresh timer, after the queues are idle.
-        await pilot.pause(0.1)
+        await laid_out(pilot)  # the keyring's answer may change a text's height
 
     return run
 
@@ -137,7 +135,7 @@ def test_limit_increase_documents_required(
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        await pilot.pause(0.1)  # the refreshed form's layout, on the screen's refresh timer
+        await laid_out(pilot)
 
     assert snap_compare(make_app(make_demo(), lang="ja"), run_before=run)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -121,3 +122,25 @@ async def running(
         if member is not None:
             await fill_login(pilot, member)
         yield pilot
+
+
+async def laid_out(pilot: Pilot[Any], *, timeout: float = 5.0) -> None:
+    """Wait until every text block on the screen is as tall as its text.
+
+    A text that arrives from a worker (the keyring's answer) can change a block's height;
+    the screen lays out again on its refresh timer, after the message queues are idle, so
+    ``settle`` alone can photograph the old height on a loaded machine.
+    """
+    from acom_tui.widgets.prose import Prose, wrap_text
+
+    deadline = asyncio.get_running_loop().time() + timeout
+    while asyncio.get_running_loop().time() < deadline:
+        short = [
+            prose
+            for prose in pilot.app.screen.query(Prose)
+            if prose.text
+            and prose.content_region.height < len(wrap_text(prose.text, prose.content_region.width))
+        ]
+        if not short:
+            return
+        await pilot.pause(0.02)
