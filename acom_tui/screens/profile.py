@@ -28,6 +28,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label
 
+from acom_contract.registered_info import MAX_INCOME, PREFECTURES
 from acom_tui.dialogs.prefecture_picker import PrefecturePicker
 from acom_tui.dialogs.step_up import StepUpOutcome, StepUpPrompt, join_names
 from acom_tui.formatting import format_date, format_yen
@@ -56,8 +57,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FIELDS",
-    "MAX_MONEY",
-    "PREFECTURES",
     "FormField",
     "ProfileChanges",
     "ProfileScreen",
@@ -71,16 +70,6 @@ __all__ = [
 
 log = logging.getLogger("acom_tui.profile")
 
-PREFECTURES: Final = (
-    "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県",
-    "群馬県", "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県",
-    "山梨県", "長野県", "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府",
-    "兵庫県", "奈良県", "和歌山県", "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県",
-    "香川県", "愛媛県", "高知県", "福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県",
-    "鹿児島県", "沖縄県",
-)  # fmt: skip
-# Exclusive, as on the server: ten billion yen is a typo of several zeros, not an income.
-MAX_MONEY: Final = 10_000_000_000
 _MOBILE_PREFIXES: Final = ("070", "080", "090")
 _ELEVEN_DIGIT_PREFIXES: Final = (*_MOBILE_PREFIXES, "050")
 _HYPHENATED_PHONE: Final = re.compile(r"0[0-9]{1,4}-[0-9]{1,4}-[0-9]{3,4}")
@@ -193,7 +182,7 @@ def _parse_money(name: str, text: str) -> Normalized[int]:
         if error.code == "ZERO":
             return Normalized(0, text.strip() != "0")
         raise InputError(name, error.code, error.message_key, error.params) from None
-    if parsed.value >= MAX_MONEY:
+    if parsed.value >= MAX_INCOME:
         raise InputError(name, "TOO_LARGE", "input.amount.too_large")
     return parsed
 

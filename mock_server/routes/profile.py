@@ -9,6 +9,7 @@ from datetime import date
 
 from fastapi import APIRouter
 
+from acom_contract.registered_info import MAX_INCOME, PREFECTURES
 from acom_contract.schemas import (
     Address,
     BankAccount,
@@ -29,15 +30,6 @@ from mock_server.store.timefmt import iso, parse_opt
 
 router = APIRouter(tags=["registered information"])
 
-PREFECTURES = (
-    "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県",
-    "群馬県", "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県",
-    "山梨県", "長野県", "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府",
-    "兵庫県", "奈良県", "和歌山県", "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県",
-    "香川県", "愛媛県", "高知県", "福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県",
-    "鹿児島県", "沖縄県",
-)  # fmt: skip
-MAX_INCOME = 10_000_000_000  # exclusive: a typo of several zeros, not an income
 TEXT_LIMITS = {"city": 50, "line1": 100, "line2": 100, "employer.name": 100}
 
 _POSTAL_CODE = re.compile(r"[0-9]{3}-[0-9]{4}")

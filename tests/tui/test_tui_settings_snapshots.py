@@ -136,6 +136,10 @@ def test_limit_increase_documents_required(
         await pilot.press("enter")
         await settle(pilot)
         await laid_out(pilot)
+        # The requested-limit field is 16 cells wide once the screen has laid it out again.
+        await wait_until(
+            pilot, lambda: pilot.app.screen.query_one("#limit-requested").size.width == 16
+        )
 
     assert snap_compare(make_app(make_demo(), lang="ja"), run_before=run)
 
