@@ -195,6 +195,16 @@ class Prose(Widget):
     def update(self, text: str) -> None:
         self._text = text
         self.refresh(layout=True)
+        if self.is_mounted:
+            # A layout already under way when the text changes can keep the old height
+            # (seen on Python 3.13 under load: the second line of a new text cut off);
+            # look again once the screen has refreshed.
+            self.call_after_refresh(self._check_height)
+
+    def _check_height(self) -> None:
+        width = self.content_region.width
+        if width and self._text and self.content_region.height != len(wrap_text(self._text, width)):
+            self.refresh(layout=True)
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         return max((cell_len(line) for line in self._text.split("\n")), default=0)
