@@ -310,6 +310,8 @@ class AcomApp(App[int], inherit_bindings=False):
 
         Tests move the mock clock and call this directly instead of waiting.
         """
+        if not self.screen_stack:
+            return  # the app is closing: its screens are already gone
         screen = self.screen
         # A screen just pushed may be mounted before its widgets are: that tick is skipped,
         # the next one (a second later) finds them.

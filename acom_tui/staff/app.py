@@ -191,6 +191,8 @@ class StaffApp(App[int], inherit_bindings=False):
 
     async def heartbeat(self) -> None:
         """Once a second: tick countdowns, warn or log out when idle (tests call it)."""
+        if not self.screen_stack:
+            return  # the app is closing: its screens are already gone
         screen = self.screen
         if isinstance(screen, StaffScreen | StaffModal) and screen.is_mounted:
             screen.heartbeat()

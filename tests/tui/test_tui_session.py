@@ -183,3 +183,20 @@ async def test_maintenance_starting_while_logged_in_logs_out(
         assert isinstance(app.screen, MaintenanceScreen)
         assert app.session is None
         assert app.login_screen.status_text == t("login.reason.maintenance")
+
+
+async def test_a_heartbeat_after_the_app_closed_does_nothing(
+    make_demo: Callable[[], Demo],
+) -> None:
+    """The one-second timer can fire while the app shuts down, after its screens are gone.
+
+    A full CI run met it once: the tick raised ScreenStackError and failed the test it ended.
+    """
+    demo = make_demo()
+    backend, _transport = recorded_backend(demo)
+    app = make_app(backend, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await fill_login(pilot, "10000001")
+    assert app.screen_stack == []
+    await app.heartbeat()
+    await demo.aclose()

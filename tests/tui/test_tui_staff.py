@@ -504,3 +504,16 @@ async def test_a_pin_dialog_open_at_the_idle_logout_is_emptied(
         assert isinstance(app.screen, StaffLoginScreen)
         assert not dialog.showing
     await demo.aclose()
+
+
+async def test_a_heartbeat_after_the_console_closed_does_nothing(
+    make_demo: Callable[[], Demo],
+) -> None:
+    """As in the member app: the timer's last tick may come after the screens are gone."""
+    demo = make_demo()
+    backend, _transport = staff_backend(demo)
+    app = make_staff_app(backend)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await staff_login(pilot)
+    assert app.screen_stack == []
+    await app.heartbeat()
