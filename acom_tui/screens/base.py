@@ -67,18 +67,22 @@ def busy(widget: Widget, after: float = BUSY_INDICATOR_AFTER_S) -> Iterator[None
 
     An answer in a few milliseconds (the demo, a near server) would otherwise flash the
     indicator on and off and cost two layouts of the screen; a slow one still shows it.
-    Screens that must refuse a second submit while waiting keep their own flag: the widget
-    is not disabled before the indicator shows.
+    ``after=0`` shows it at once: a form that sent a request, or waits for the figures it
+    would overwrite, refuses input until the answer (the indicator covers the widget).
+    Screens that must refuse a second submit before the indicator shows keep their own flag.
     """
 
     def show() -> None:
         widget.loading = True
 
-    timer = widget.set_timer(after, show)
+    timer = widget.set_timer(after, show) if after > 0 else None
+    if timer is None:
+        show()
     try:
         yield
     finally:
-        timer.stop()
+        if timer is not None:
+            timer.stop()
         if widget.loading:
             widget.loading = False
 
@@ -130,7 +134,7 @@ class AcomScreen(Screen[ResultT]):
             show(first.result())
         else:
             if busy_after <= 0:
-                busy_on.loading = True  # at once: the form refuses input until it is filled
+                busy_on.loading = True  # now, not when the worker starts
             self.run_worker(
                 self._show_when_fetched(first, show, busy_on, busy_after),
                 group="first-fetch",

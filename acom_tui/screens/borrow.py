@@ -13,13 +13,12 @@ and offers the key that does it (F7 repay, F8 settings).
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -35,7 +34,7 @@ from acom_tui.dialogs.confirm_movement import ConfirmMovement, Outcome
 from acom_tui.formatting import format_date, format_datetime, format_rate, format_time, format_yen
 from acom_tui.i18n import catalogue, get_language, t
 from acom_tui.normalize import InputError
-from acom_tui.screens.base import AcomScreen
+from acom_tui.screens.money_start import MoneyScreen, MoneyStart
 from acom_tui.screens.receipt import (
     ReceiptScreen,
     format_bank_account,
@@ -187,8 +186,10 @@ def describe_arrival(kind: TransferKind, arrives_at: datetime, now: datetime) ->
 # --- the screen ---------------------------------------------------------------------------
 
 
-class BorrowScreen(AcomScreen[None]):
+class BorrowScreen(MoneyScreen):
     CSS_PATH = "borrow.tcss"
+    FORM_ID = "#borrow-form"
+    BUSY_ID = "#borrow-body"
     AUTO_FOCUS = "#borrow-amount"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "keys.back", id="borrow.back"),
@@ -248,51 +249,28 @@ class BorrowScreen(AcomScreen[None]):
                 yield Button("", id="borrow-next-step", compact=True, classes="-hidden")
         yield KeyBar()
 
-    def on_mount(self) -> None:
-        self.query_one("#borrow-form").disabled = True
-        self.load()
-
     def on_screen_resume(self) -> None:
         if self._reload_on_resume:
             self._reload_on_resume = False
             self.set_refusal(None)
             self.load()
 
-    # --- loading ----------------------------------------------------------------------
+    # --- loading (MoneyScreen.load) ----------------------------------------------------
 
-    @work(exclusive=True, group="borrow-load")
-    async def load(self) -> None:
-        session = self.acom.session
-        if session is None:
-            return
-        client = session.backend.client
-        body = self.query_one("#borrow-body")
-        body.loading = True
-        account, profile, banks = await asyncio.gather(
-            client.account(), client.profile(), client.banks(), return_exceptions=True
-        )
-        body.loading = False
-        if isinstance(account, BaseException):
-            self.acom.report_error(account, inline=self._show_status)
-            return
+    def show_start(self, start: MoneyStart, account: Account) -> None:
         self.account = account
-        self.profile = None if isinstance(profile, BaseException) else profile
+        self.profile = start.profile
         self.bank = None
-        if self.profile is not None and not isinstance(banks, BaseException):
+        if self.profile is not None and not isinstance(start.banks, Exception):
             code = self.profile.bank_account.bank_code
-            self.bank = next((bank for bank in banks if bank.code == code), None)
-        await self._show_account()
-
-    async def _show_account(self) -> None:
-        account = self.account
-        assert account is not None
-        await self._show_figures(account)
+            self.bank = next((bank for bank in start.banks if bank.code == code), None)
+        self._show_figures(account)
         self.query_one("#borrow-amount", AmountInput).rule = borrow_rule(account.available)
         for amount in QUICK_AMOUNTS:
             self.query_one(f"#quick-{amount}", Button).disabled = amount > account.available
         self.set_refusal(refusal_from_account(account))
 
-    async def _show_figures(self, account: Account) -> None:
+    def _show_figures(self, account: Account) -> None:
         lang = get_language()
         rows: list[Row] = [
             (t("money.borrow.available"), format_yen(account.available, lang)),
@@ -300,7 +278,7 @@ class BorrowScreen(AcomScreen[None]):
             (t("money.borrow.destination"), self._destination()),
             (t("money.borrow.transfer"), self._arrival_text()),
         ]
-        await self.query_one("#borrow-figures", FigureTable).set_rows(rows)
+        self.query_one("#borrow-figures", FigureTable).set_rows(rows)
         self._update_transfer_note()
 
     def _destination(self) -> str:
@@ -340,11 +318,11 @@ class BorrowScreen(AcomScreen[None]):
             table = self.query_one("#borrow-figures", FigureTable)
             if table.value_of(t("money.borrow.transfer")) != self._arrival_text():
                 # Only the figures: a refusal on screen and the focus stay as they are.
-                self.run_worker(self._show_figures(account), group="borrow-redraw", exclusive=True)
+                self._show_figures(account)
 
     # --- messages ---------------------------------------------------------------------
 
-    def _show_status(self, text: str) -> None:
+    def show_status(self, text: str) -> None:
         self.query_one("#borrow-status", Banner).show(text, "error")
 
     def _field_message(self, text: str, *, error: bool) -> None:
@@ -556,12 +534,7 @@ class BorrowScreen(AcomScreen[None]):
         if error.code in ("LIMIT_EXCEEDED", "OVERDUE", "ACCOUNT_SUSPENDED"):
             # The account changed since the form was drawn: show what it is now, and
             # keep the server's explanation on screen.
-            self.run_worker(self._reload_keeping(refusal), group="borrow-reload")
-
-    async def _reload_keeping(self, refusal: Refusal) -> None:
-        worker = self.load()
-        await worker.wait()
-        self.set_refusal(refusal)
+            self.load(then=lambda: self.set_refusal(refusal))
 
 
 def borrow_receipt(borrowing: Borrowing) -> ReceiptScreen:

@@ -33,7 +33,7 @@ from acom_tui.dialogs.base import AcomModal
 from acom_tui.formatting import format_date, format_rate, format_yen
 from acom_tui.i18n import get_language, t
 from acom_tui.normalize import InputError, Normalized, parse_amount_yen
-from acom_tui.screens.base import AcomScreen
+from acom_tui.screens.base import AcomScreen, busy
 from acom_tui.widgets.banner import Banner, BannerVariant
 from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.prose import Prose
@@ -417,15 +417,13 @@ class LimitIncreaseScreen(AcomScreen[None]):
         if session is None:
             self._busy = False
             return
-        body = self.query_one("#limit-body")
-        body.loading = True
         try:
-            decision = await session.backend.client.apply_limit_increase(requested)
+            with busy(self.query_one("#limit-body"), after=0):
+                decision = await session.backend.client.apply_limit_increase(requested)
         except Exception as error:
             self.acom.report_error(error, inline=self._error)
             return
         finally:
-            body.loading = False
             self._busy = False
         self.show_decision(decision)
 

@@ -23,7 +23,7 @@ from textual.widgets import Button, Input, Label
 from acom_tui.dialogs.confirm import ConfirmDialog
 from acom_tui.i18n import t
 from acom_tui.normalize import InputError, parse_email
-from acom_tui.screens.base import AcomScreen
+from acom_tui.screens.base import AcomScreen, busy
 from acom_tui.widgets.banner import Banner
 from acom_tui.widgets.checkbox import PlainCheckbox
 from acom_tui.widgets.key_bar import KeyBar
@@ -276,16 +276,13 @@ class NotificationSettingsScreen(AcomScreen[None]):
         client = self.client
         if client is None:
             return
-        body = self.query_one("#settings-body")
-        body.loading = True
         try:
-            result = await client.update_notification_settings(wanted)
+            with busy(self.query_one("#settings-body"), after=0):
+                result = await client.update_notification_settings(wanted)
         except Exception as error:
-            body.loading = False
             self.refresh_bindings()
             self.acom.report_error(error, inline=self._status_error)
             return
-        body.loading = False
         self.refresh_bindings()
         self._fill(result)
         key = "notices.settings.email_changed" if email_changed else "notices.settings.saved"

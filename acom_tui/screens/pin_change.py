@@ -28,7 +28,7 @@ from textual.widgets import Button, Input, Label
 from acom_tui.dialogs.step_up import wrong_pin_text
 from acom_tui.i18n import catalogue, get_language, t
 from acom_tui.normalize import InputError, parse_pin
-from acom_tui.screens.base import AcomScreen
+from acom_tui.screens.base import AcomScreen, busy
 from acom_tui.widgets.banner import Banner, BannerVariant
 from acom_tui.widgets.digits_input import PinInput
 from acom_tui.widgets.key_bar import KeyBar
@@ -217,10 +217,9 @@ class PinChangeScreen(AcomScreen[None]):
         if session is None:
             self._busy = False
             return
-        body = self.query_one("#pin-body")
-        body.loading = True
         try:
-            await session.backend.client.change_pin(entries.current, entries.new)
+            with busy(self.query_one("#pin-body"), after=0):
+                await session.backend.client.change_pin(entries.current, entries.new)
         except errors.InvalidCredentials as error:
             self._field_message("current", wrong_pin_text(error))
             self._focus_first_empty()
@@ -240,7 +239,6 @@ class PinChangeScreen(AcomScreen[None]):
             self.acom.report_error(error, inline=self._status)
             return
         finally:
-            body.loading = False
             self._busy = False
         self._changed()
 

@@ -125,7 +125,7 @@ class ReceiptScreen(AcomScreen[None]):
             self.acom.report_error(statement, inline=self._notice_missing)
         elif statement is not None:
             rows = notice_rows(statement, get_language())
-            self.run_worker(self.query_one("#receipt-notice", FigureTable).set_rows(rows))
+            self.query_one("#receipt-notice", FigureTable).set_rows(rows)
 
     def _notice_missing(self, message: str) -> None:
         note = self.query_one("#receipt-note", Prose)

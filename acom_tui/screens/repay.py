@@ -10,7 +10,6 @@ terminal is not a smartphone.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar, Literal
@@ -28,7 +27,8 @@ from acom_tui.dialogs.confirm_movement import ConfirmMovement, Outcome
 from acom_tui.formatting import format_date, format_datetime, format_yen
 from acom_tui.i18n import get_language, t
 from acom_tui.normalize import InputError
-from acom_tui.screens.base import AcomScreen
+from acom_tui.screens.base import busy
+from acom_tui.screens.money_start import MoneyScreen, MoneyStart
 from acom_tui.screens.receipt import ReceiptScreen, open_receipt, refresh_dashboard
 from acom_tui.widgets.amount_input import AmountInput, AmountRule, describe_error
 from acom_tui.widgets.banner import Banner
@@ -112,8 +112,10 @@ def repayment_refusal(error: errors.ApiError, bank_names: Mapping[str, str]) -> 
 # --- the screen ---------------------------------------------------------------------------
 
 
-class RepayScreen(AcomScreen[None]):
+class RepayScreen(MoneyScreen):
     CSS_PATH = "repay.tcss"
+    FORM_ID = "#repay-form"
+    BUSY_ID = "#repay-main"
     AUTO_FOCUS = "#repay-amount"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "keys.back", id="repay.back"),
@@ -184,36 +186,18 @@ class RepayScreen(AcomScreen[None]):
                 yield Prose("", id="repay-bank-note")
         yield KeyBar()
 
-    def on_mount(self) -> None:
-        self.query_one("#repay-form").disabled = True
-        self.load()
+    # --- loading (MoneyScreen.load) ----------------------------------------------------
 
-    # --- loading ----------------------------------------------------------------------
-
-    @work(exclusive=True, group="repay-load")
-    async def load(self) -> None:
-        session = self.acom.session
-        if session is None:
+    def show_start(self, start: MoneyStart, account: Account) -> None:
+        if isinstance(start.banks, Exception):
+            self.acom.report_error(start.banks, inline=self.show_status)
             return
-        client = session.backend.client
-        main = self.query_one("#repay-main")
-        main.loading = True
-        account, banks, profile = await asyncio.gather(
-            client.account(), client.banks(), client.profile(), return_exceptions=True
-        )
-        main.loading = False
-        if isinstance(account, BaseException):
-            self.acom.report_error(account, inline=self._show_status)
-            return
-        if isinstance(banks, BaseException):
-            self.acom.report_error(banks, inline=self._show_status)
-            return
-        registered = None if isinstance(profile, BaseException) else profile.bank_account.bank_code
-        self.banks = repayment_banks(banks)
+        registered = None if start.profile is None else start.profile.bank_account.bank_code
+        self.banks = repayment_banks(start.banks)
         self._show_banks(default_bank(self.banks, registered))
-        await self.show_account(account)
+        self.show_account(account)
 
-    async def show_account(self, account: Account) -> None:
+    def show_account(self, account: Account) -> None:
         self.account = account
         lang = get_language()
         due = (
@@ -221,7 +205,7 @@ class RepayScreen(AcomScreen[None]):
             if account.next_due_date is not None and account.payoff_amount > 0
             else t("dashboard.no_payment_due")
         )
-        await self.query_one("#repay-figures", FigureTable).set_rows(
+        self.query_one("#repay-figures", FigureTable).set_rows(
             [
                 (t("dashboard.payoff"), format_yen(account.payoff_amount, lang)),
                 (t("dashboard.minimum"), format_yen(account.minimum_payment, lang)),
@@ -247,9 +231,9 @@ class RepayScreen(AcomScreen[None]):
         nothing_owed = account.payoff_amount <= 0
         form.disabled = nothing_owed or not self.banks
         if nothing_owed:
-            self._show_status(t("money.repay.refusal.nothing_owed"), "info")
+            self.show_status(t("money.repay.refusal.nothing_owed"), "info")
         elif not self.banks:
-            self._show_status(t("money.repay.no_banks"))
+            self.show_status(t("money.repay.no_banks"))
         else:
             self.query_one("#repay-amount").focus()
         self.refresh_bindings()
@@ -285,7 +269,7 @@ class RepayScreen(AcomScreen[None]):
         except InputError:
             return False
 
-    def _show_status(self, text: str, variant: Literal["error", "info"] = "error") -> None:
+    def show_status(self, text: str, variant: Literal["error", "info"] = "error") -> None:
         self.query_one("#repay-status", Banner).show(text, variant)
 
     def _field_message(self, text: str, *, error: bool) -> None:
@@ -298,7 +282,7 @@ class RepayScreen(AcomScreen[None]):
             return not self.query_one("#repay-form").disabled
         return True
 
-    async def _set_quote(self, quote: RepaymentQuote | None) -> None:
+    def _set_quote(self, quote: RepaymentQuote | None) -> None:
         self.quote = quote
         table = self.query_one("#repay-quote", FigureTable)
         hint = self.query_one("#repay-quote-hint", Prose)
@@ -315,7 +299,7 @@ class RepayScreen(AcomScreen[None]):
         title.update(
             t("money.repay.quote_title_for", bank=bank, amount=format_yen(quote.amount, lang))
         )
-        await table.set_rows(
+        table.set_rows(
             quote_rows(
                 quote.late_interest,
                 quote.interest,
@@ -385,17 +369,17 @@ class RepayScreen(AcomScreen[None]):
         self.proceed()
 
     @on(OptionList.OptionHighlighted, "#repay-banks")
-    async def _bank_changed(self) -> None:
+    def _bank_changed(self) -> None:
         bank = self.selected_bank
         chosen = self.query_one("#repay-bank-chosen", Label)
         chosen.update(bank_label(bank) if bank is not None else "")
-        await self._choice_changed()
+        self._choice_changed()
 
     @on(Input.Changed, "#repay-amount")
-    async def _choice_changed(self) -> None:
+    def _choice_changed(self) -> None:
         # A quote is only ever shown for exactly the amount and bank on the form.
         if self.quote is not None and not self._quote_matches():
-            await self._set_quote(None)
+            self._set_quote(None)
 
     def proceed(self) -> None:
         """Check the amount; show the quote, or, when it is showing, open the confirmation."""
@@ -426,25 +410,20 @@ class RepayScreen(AcomScreen[None]):
         session = self.acom.session
         if session is None:
             return
-        left = self.query_one("#repay-form")
-        left.loading = True
         try:
-            quote = await session.backend.client.quote_repayment(amount, bank_code)
+            with busy(self.query_one("#repay-form"), after=0):
+                quote = await session.backend.client.quote_repayment(amount, bank_code)
         except errors.Overpayment as error:
-            left.loading = False
-            self._show_status(repayment_refusal(error, self._bank_names()))
+            self.show_status(repayment_refusal(error, self._bank_names()))
             self.load()
             return
         except errors.BankNotSupported as error:
-            left.loading = False
-            self._show_status(repayment_refusal(error, self._bank_names()))
+            self.show_status(repayment_refusal(error, self._bank_names()))
             return
         except Exception as error:
-            left.loading = False
-            self.acom.report_error(error, inline=self._show_status)
+            self.acom.report_error(error, inline=self.show_status)
             return
-        left.loading = False
-        await self._set_quote(quote)
+        self._set_quote(quote)
         if self.account is not None and quote.payoff_amount != self.account.payoff_amount:
             # Interest moved on since the form was drawn (midnight): follow the server.
             self.account = self.account.model_copy(update={"payoff_amount": quote.payoff_amount})
@@ -496,13 +475,13 @@ class RepayScreen(AcomScreen[None]):
             return
         if outcome.kind == "unknown":
             self.pending = (amount, code, key)
-            self._show_status(t("money.confirm.unknown"))
+            self.show_status(t("money.confirm.unknown"))
             refresh_dashboard(self.app)
             return
         self.pending = None
         if outcome.kind == "refused" and outcome.error is not None:
-            self._show_status(repayment_refusal(outcome.error, self._bank_names()))
-            self.run_worker(self._set_quote(None), group="repay-clear")
+            self.show_status(repayment_refusal(outcome.error, self._bank_names()))
+            self._set_quote(None)
             self.load()
             return
         if outcome.result is not None:

@@ -34,7 +34,7 @@ from acom_tui.api.errors import ValidationFailed
 from acom_tui.formatting import format_date, format_rate, format_yen
 from acom_tui.i18n import Language, get_language, t
 from acom_tui.normalize import HYPHENS, InputError, Normalized, parse_amount_yen
-from acom_tui.screens.base import AcomScreen
+from acom_tui.screens.base import AcomScreen, busy
 from acom_tui.widgets.balance_chart import BalanceChart
 from acom_tui.widgets.banner import Banner
 from acom_tui.widgets.form_input import FormInput
@@ -42,7 +42,7 @@ from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.prose import Prose
 
 if TYPE_CHECKING:
-    from acom_contract.schemas import Simulation, SimulationRow
+    from acom_contract.schemas import Account, Simulation, SimulationRow
 
 __all__ = [
     "GUEST_RATE",
@@ -227,7 +227,7 @@ class SimulatorScreen(AcomScreen[None]):
         self._show_mode()
         self._reset_messages()
         if self.acom.session is not None:
-            self.load_member_rate()
+            self.show_first(self._member_account, busy_on=self.query_one("#sim-rate"))
 
     # --- the member's rate ------------------------------------------------------------
 
@@ -238,20 +238,25 @@ class SimulatorScreen(AcomScreen[None]):
             self._rate_touched = True
             self._member_rate = False
 
-    @work(exclusive=True, group="simulator-rate")
-    async def load_member_rate(self) -> None:
-        """Start from the member's own rate, unless they typed one already."""
+    async def fetch_first(self) -> Account | Exception | None:
+        """The member's contract rate (logged in only: the simulator is open to anyone)."""
         session = self.acom.session
         if session is None:
-            return
-        rate_input = self.query_one("#sim-rate", Input)
+            return None
         try:
-            account = await session.backend.client.account()
+            return await session.backend.client.account()
         except Exception as error:
-            self.acom.report_error(error, inline=self._show_status)
+            return error
+
+    def _member_account(self, account: Account | Exception | None) -> None:
+        """Start from the member's own rate, unless they typed one already."""
+        if account is None:
+            return
+        if isinstance(account, Exception):
+            self.acom.report_error(account, inline=self._show_status)
             return
         if not self._rate_touched:
-            rate_input.value = _rate_text(account.interest_rate)
+            self.query_one("#sim-rate", Input).value = _rate_text(account.interest_rate)
             self._member_rate = True
             if not self._has_error("rate"):
                 self._message("rate", self._hint("rate"), "hint")
@@ -377,27 +382,23 @@ class SimulatorScreen(AcomScreen[None]):
 
     @work(exclusive=True, group="simulate")
     async def simulate(self, request: SimulationInput) -> None:
-        area = self.query_one("#sim-result")
-        area.loading = True
         try:
-            backend = await self.acom.wait_backend()
-            result = await backend.client.simulate_repayment(
-                request.amount,
-                request.rate,
-                monthly_payment=request.monthly_payment,
-                payments=request.payments,
-            )
+            with busy(self.query_one("#sim-result"), after=0):
+                backend = await self.acom.wait_backend()
+                result = await backend.client.simulate_repayment(
+                    request.amount,
+                    request.rate,
+                    monthly_payment=request.monthly_payment,
+                    payments=request.payments,
+                )
         except ValidationFailed as error:
-            area.loading = False
             self._clear_result()
             self._refused(request, error)
             return
         except Exception as error:
-            area.loading = False
             self._clear_result()
             self.acom.report_error(error, inline=self._show_status)
             return
-        area.loading = False
         self.show_result(request, result)
 
     def _refused(self, request: SimulationInput, error: ValidationFailed) -> None:

@@ -16,7 +16,7 @@ Row = tuple[str, str]
 
 
 class FigureTable(Widget):
-    """Labels and values in two columns; rebuilt as a whole when the rows change."""
+    """Labels and values in two columns."""
 
     DEFAULT_CSS = """
     FigureTable {
@@ -56,11 +56,26 @@ class FigureTable(Widget):
             cells.append(Label(value, classes="figure-value", markup=False))
         return cells
 
-    async def set_rows(self, rows: Sequence[Row]) -> None:
-        self._rows = [row for row in rows if row[1]]
+    def set_rows(self, rows: Sequence[Row]) -> None:
+        """Show ``rows``: in place when as many are shown as before (a figure that moved),
+        else rebuilt. Synchronous, so a screen can fill its table before its first layout."""
+        shown = [row for row in rows if row[1]]
         grid = self.query_one(Grid)
-        await grid.remove_children()
-        await grid.mount_all(self._cells())
+        labels = list(grid.query_children(Label))
+        self._rows = shown
+        if len(labels) == 2 * len(shown):
+            for (label, value), (name_cell, value_cell) in zip(
+                shown, zip(labels[::2], labels[1::2], strict=True), strict=True
+            ):
+                name_cell.update(label)
+                value_cell.update(value)
+            return
+        for cell in labels:
+            # Not awaited: until Textual has removed them, the old cells must not be drawn
+            # beside the new.
+            cell.display = False
+        grid.remove_children()
+        grid.mount_all(self._cells())
 
     def value_of(self, label: str) -> str | None:
         return next((value for name, value in self._rows if name == label), None)

@@ -18,6 +18,7 @@ from textual.widgets import Input, Label
 from acom_contract.schemas import FaultSettings
 from acom_tui.api.demo import Demo
 from acom_tui.app import PREFETCH_WAIT_S
+from acom_tui.formatting import format_rate
 from acom_tui.screens.base import BUSY_INDICATOR_AFTER_S, SCREEN_CSS_DIR, busy
 from acom_tui.screens.dashboard import HISTORY_POINTS, DashboardScreen, balance_history
 from acom_tui.screens.documents import DocumentsScreen
@@ -372,4 +373,99 @@ async def test_a_slow_form_refuses_typing_until_it_is_filled(
         await until(pilot, lambda: screen.profile is not None)
         await settle(pilot)
         assert not screen.query_one("#profile-body").loading
+    await demo.aclose()
+
+
+async def test_the_money_forms_open_filled_in_from_one_fetch(
+    make_demo: Callable[[], Demo], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Borrowing and repayment load as every screen does: fetched before the push, shown
+    at mount (no second fetch), and F4's repayment screen, pushed without the wait, too."""
+    from acom_tui.screens.borrow import BorrowScreen
+    from acom_tui.screens.money_start import MoneyScreen
+    from acom_tui.screens.repay import RepayScreen
+
+    # Textual calls each class's own on_mount: the shared one is wrapped, once.
+    at_mount: dict[str, bool] = {}
+    mount = MoneyScreen.on_mount
+
+    def mounted(screen: Any) -> None:
+        mount(screen)
+        at_mount[type(screen).__name__] = screen.account is not None
+
+    monkeypatch.setattr(MoneyScreen, "on_mount", mounted)
+    demo = make_demo()
+    backend, transport = recorded_backend(demo)
+    async with running(backend, lang="ja", member="10000001") as pilot:
+        app = pilot.app
+        before = len(transport.paths("GET"))
+        await pilot.press("1")
+        await settle(pilot)
+        borrow = app.screen
+        assert isinstance(borrow, BorrowScreen)
+        assert sorted(transport.paths("GET")[before:]) == [
+            "/v1/banks",
+            "/v1/me/account",
+            "/v1/me/profile",
+        ]
+        assert not borrow.query_one("#borrow-form").disabled
+        assert borrow.bank is not None  # the registered account's bank, from the list
+        await pilot.press("escape", "2")
+        await settle(pilot)
+        repay = app.screen
+        assert isinstance(repay, RepayScreen)
+        assert repay.banks and not repay.query_one("#repay-form").disabled
+    assert at_mount == {"BorrowScreen": True, "RepayScreen": True}
+    await demo.aclose()
+
+
+async def test_a_slow_money_form_refuses_typing_until_it_is_filled(
+    make_demo: Callable[[], Demo],
+) -> None:
+    from acom_tui.screens.borrow import BorrowScreen
+
+    demo = make_demo()
+    async with running(demo, lang="ja", member="10000001") as pilot:
+        app = pilot.app
+        await demo.admin.set_faults(FaultSettings(latency_ms=SLOW_MS))
+        await pilot.press("1")
+        await until(pilot, lambda: isinstance(app.screen, BorrowScreen))
+        screen = app.screen
+        assert isinstance(screen, BorrowScreen)
+        assert screen.account is None
+        assert screen.query_one("#borrow-body").loading
+        assert screen.query_one("#borrow-form").disabled
+        await demo.admin.set_faults(FaultSettings())
+        await until(pilot, lambda: screen.account is not None)
+        await settle(pilot)
+        assert not screen.query_one("#borrow-body").loading
+        assert not screen.query_one("#borrow-form").disabled
+    await demo.aclose()
+
+
+async def test_the_simulator_starts_from_the_members_rate_fetched_before_it_opened(
+    make_demo: Callable[[], Demo], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from acom_tui.screens.simulator import SimulatorScreen
+
+    rate_at_mount: list[tuple[str, bool]] = []
+    mount = SimulatorScreen.on_mount
+
+    def mounted(screen: SimulatorScreen) -> None:
+        mount(screen)
+        rate_at_mount.append((screen.query_one("#sim-rate", Input).value, screen._member_rate))
+
+    monkeypatch.setattr(SimulatorScreen, "on_mount", mounted)
+    demo = make_demo()
+    async with running(demo, lang="ja", member="10000001") as pilot:
+        app = pilot.app
+        await pilot.press("6")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SimulatorScreen)
+        assert screen.acom.session is not None
+        account = await screen.acom.session.backend.client.account()
+    # In the field at mount, before the first layout, as the member's rate (the roster's
+    # rates equal the guest's, so the flag tells them apart).
+    assert rate_at_mount == [(format_rate(account.interest_rate, "ja").removesuffix("%"), True)]
     await demo.aclose()
