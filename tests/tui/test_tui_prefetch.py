@@ -4,6 +4,7 @@ the delayed busy indicator, and every screen's stylesheet read once before login
 from __future__ import annotations
 
 import asyncio
+import importlib
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -351,28 +352,37 @@ async def test_the_forms_open_filled_in(
     await demo.aclose()
 
 
+@pytest.mark.parametrize(
+    ("keys", "screen_path", "body", "filled"),
+    [
+        (("5", "1"), "acom_tui.screens.profile:ProfileScreen", "#profile-body", "profile"),
+        (("1",), "acom_tui.screens.borrow:BorrowScreen", "#borrow-body", "account"),
+    ],
+    ids=["registered-details", "borrowing"],
+)
 async def test_a_slow_form_refuses_typing_until_it_is_filled(
-    make_demo: Callable[[], Demo],
+    make_demo: Callable[[], Demo], keys: tuple[str, ...], screen_path: str, body: str, filled: str
 ) -> None:
-    from acom_tui.screens.profile import ProfileScreen
-
+    module, name = screen_path.split(":")
+    screen_class = getattr(importlib.import_module(module), name)
     demo = make_demo()
     async with running(demo, lang="ja", member="10000001") as pilot:
         app = pilot.app
-        await pilot.press("5")
-        await settle(pilot)
+        for key in keys[:-1]:
+            await pilot.press(key)
+            await settle(pilot)
         await demo.admin.set_faults(FaultSettings(latency_ms=SLOW_MS))
-        await pilot.press("1")
-        await until(pilot, lambda: isinstance(app.screen, ProfileScreen))
+        await pilot.press(keys[-1])
+        await until(pilot, lambda: isinstance(app.screen, screen_class))
         screen = app.screen
-        assert isinstance(screen, ProfileScreen)
-        assert screen.profile is None
+        assert getattr(screen, filled) is None
         # Shown before its answer (after the short wait), and at once not taking input.
-        assert screen.query_one("#profile-body").loading
+        assert screen.query_one(body).loading
         await demo.admin.set_faults(FaultSettings())
-        await until(pilot, lambda: screen.profile is not None)
+        await until(pilot, lambda: getattr(screen, filled) is not None)
         await settle(pilot)
-        assert not screen.query_one("#profile-body").loading
+        assert not screen.query_one(body).loading
+        assert not any(form.disabled for form in screen.query("#borrow-form"))
     await demo.aclose()
 
 
@@ -416,30 +426,6 @@ async def test_the_money_forms_open_filled_in_from_one_fetch(
         assert isinstance(repay, RepayScreen)
         assert repay.banks and not repay.query_one("#repay-form").disabled
     assert at_mount == {"BorrowScreen": True, "RepayScreen": True}
-    await demo.aclose()
-
-
-async def test_a_slow_money_form_refuses_typing_until_it_is_filled(
-    make_demo: Callable[[], Demo],
-) -> None:
-    from acom_tui.screens.borrow import BorrowScreen
-
-    demo = make_demo()
-    async with running(demo, lang="ja", member="10000001") as pilot:
-        app = pilot.app
-        await demo.admin.set_faults(FaultSettings(latency_ms=SLOW_MS))
-        await pilot.press("1")
-        await until(pilot, lambda: isinstance(app.screen, BorrowScreen))
-        screen = app.screen
-        assert isinstance(screen, BorrowScreen)
-        assert screen.account is None
-        assert screen.query_one("#borrow-body").loading
-        assert screen.query_one("#borrow-form").disabled
-        await demo.admin.set_faults(FaultSettings())
-        await until(pilot, lambda: screen.account is not None)
-        await settle(pilot)
-        assert not screen.query_one("#borrow-body").loading
-        assert not screen.query_one("#borrow-form").disabled
     await demo.aclose()
 
 
