@@ -16,18 +16,17 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from acom_contract.schemas import JST, NoticeKind
 from mock_server.domain import account
 from mock_server.domain.account import AccountState
+from mock_server.notice_texts import Facts, due_facts, dump_facts, overdue_facts
 from mock_server.store import loans, meta, notices
 from mock_server.store.notices import Toggles
 
 _WEEKDAYS = ("月", "火", "水", "木", "金", "土", "日")
-_WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def _yen(amount: int) -> str:
@@ -38,11 +37,6 @@ def _yen(amount: int) -> str:
 def _date(day: date) -> str:
     """``2026年12月8日(火)``."""
     return f"{day.year}年{day.month}月{day.day}日({_WEEKDAYS[day.weekday()]})"
-
-
-def _date_en(day: date) -> str:
-    """``Tue 8 Dec 2026``, as the client writes dates in English."""
-    return f"{_WEEKDAYS_EN[day.weekday()]} {day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
 
 
 log = logging.getLogger("mock_server.mailer")
@@ -78,6 +72,9 @@ class Message:
     reference_date: date
     subject: str
     body: str
+    # The figures of the body as data, so that it can be written again in English
+    # (mock_server/notice_texts.py); empty when the kind and date say everything.
+    facts: Facts = field(default_factory=dict)
 
 
 def batch_day(now: datetime) -> date:
@@ -156,6 +153,7 @@ def run_due(conn: sqlite3.Connection, now: datetime) -> int:
                     to_address=recipient.email,
                     subject=message.subject,
                     body=message.body,
+                    facts=dump_facts(message.facts),
                     created_at=sent_at(day),
                 )
     mark_processed(conn, through)
@@ -247,7 +245,7 @@ def _due_message(recipient: Recipient, kind: NoticeKind, due: date, amount: int)
         "手数料無料でご利用いただけます。\n\n"
         f"{_ALREADY_PAID}\n{_FOOTER}"
     )
-    return Message(kind, due, subject, body)
+    return Message(kind, due, subject, body, due_facts(due, amount))
 
 
 def _overdue_message(
@@ -269,7 +267,14 @@ def _overdue_message(
         "ご返済が難しい場合は、お早めに総合カードローンデスクへご相談ください。\n\n"
         f"{_ALREADY_PAID}\n{_FOOTER}"
     )
-    return Message("overdue", day, "【アコム】ご返済期日を過ぎています（重要）", body)
+    facts = overdue_facts(
+        due,
+        overdue_days=view.overdue_days,
+        minimum_payment=view.minimum_payment,
+        late_interest=view.late_interest,
+        payoff_amount=view.payoff_amount,
+    )
+    return Message("overdue", day, "【アコム】ご返済期日を過ぎています（重要）", body, facts)
 
 
 def _card_message(recipient: Recipient, expiry: date) -> Message:
@@ -306,82 +311,3 @@ def _campaign_message(recipient: Recipient, day: date) -> Message:
         f"{_FOOTER}"
     )
     return Message("campaign", day, f"【アコム】{day.month}月の会員さま向けご案内", body)
-
-
-# --- the same notices in English -----------------------------------------------------------
-# The mail itself goes out in Japanese, the lender's language; the outbox keeps it as sent.
-# A member reading notices in English gets them written from what the outbox row keeps (the
-# kind and its reference date). The figures of a reminder are not kept apart from the
-# Japanese text, so the English version sends the reader to the dashboard for them.
-
-_FOOTER_EN = """
-----------------------------------------
-This is a copy of a message sent from a no-reply address.
-ACOM never asks for your PIN by phone or e-mail.
-
-You can change which e-mails you receive at any time under "E-mail service" in the member portal.
-
-ACOM Co., Ltd.
-Card Loan Desk 0120-000-000 (a fictional demo number)
-Weekdays 09:00-18:00 JST
-"""
-
-_ALREADY_PAID_EN = "If you have already repaid, please disregard this message."
-_WAYS_TO_REPAY_EN = (
-    "You can repay by internet repayment in the member portal (24 hours a day, free of "
-    "charge), at ACOM and partner ATMs, or by bank transfer."
-)
-
-
-def english_notice(kind: NoticeKind, reference_date: date) -> tuple[str, str]:
-    """The subject and body of a notice in English, from its kind and reference date."""
-    when = _date_en(reference_date)
-    if kind == "due_soon":
-        subject = "ACOM: your due date is in 3 days"
-        body = (
-            f"Your repayment due date is {when}.\n\n"
-            "The minimum payment is shown on the dashboard of the member portal.\n"
-            f"{_WAYS_TO_REPAY_EN}\n\n{_ALREADY_PAID_EN}\n"
-        )
-    elif kind == "due_today":
-        subject = "ACOM: your repayment is due today"
-        body = (
-            f"Today, {when}, is your repayment due date.\n\n"
-            "The minimum payment is shown on the dashboard of the member portal. If it is "
-            "not received today, late interest (20.0% a year) is charged from tomorrow and "
-            "new borrowing is not possible.\n"
-            f"{_WAYS_TO_REPAY_EN}\n\n{_ALREADY_PAID_EN}\n"
-        )
-    elif kind == "overdue":
-        subject = "ACOM: your repayment is overdue (important)"
-        body = (
-            f"As of {when}, we have not received your repayment, which is past its due "
-            "date.\n\n"
-            "The minimum payment, the late interest and the payoff amount are shown on the "
-            "dashboard of the member portal. New borrowing is not possible until the "
-            "repayment is received. If the delay continues, it is registered with the credit "
-            "bureau and use of your account may be suspended.\n"
-            "If repaying is difficult, please contact the Card Loan Desk as early as you can."
-            f"\n{_WAYS_TO_REPAY_EN}\n\n{_ALREADY_PAID_EN}\n"
-        )
-    elif kind == "card_renewal":
-        subject = "ACOM: your loan card is being renewed"
-        body = (
-            f"Your loan card expires on {when}.\n\n"
-            "A new card is sent by registered post to your registered address in the month "
-            "before. If you have moved, please update your address under registered "
-            "information in the member portal. When the new card arrives, cut the magnetic "
-            "stripe of the old one and throw it away. Your PIN does not change.\n"
-        )
-    else:
-        subject = f"ACOM: news for members, {_MONTHS_EN[reference_date.month - 1]}"
-        body = (
-            "News for members.\n\n"
-            "Statements on the web: with electronic delivery, statements are no longer "
-            "posted to you and can be read in the member portal at any time.\n"
-            "Internet repayment is free of charge, 24 hours a day.\n"
-            "Before borrowing, check your repayment plan with the repayment simulator.\n\n"
-            "You receive this because you asked for campaign e-mails; switch off "
-            '"Campaigns" under "E-mail service" to stop them.\n'
-        )
-    return subject, f"{body}{_FOOTER_EN}"

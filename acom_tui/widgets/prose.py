@@ -3,7 +3,8 @@
 Textual wraps at spaces, which Japanese has few of. :func:`wrap_text` breaks Japanese
 between phrases (文節), as a reader would: after a particle or an inflection (the end of a
 hiragana run before a kanji, katakana or Latin word), after 、。 and before an opening
-bracket, and never inside a word such as 理由 or 盗まれたとき. Runs of ASCII (numbers,
+bracket, and never inside a word such as 理由 or 盗まれたとき, nor inside a compound verb
+written with okurigana (取り消し, 申し込み, 引き落とし). Runs of ASCII (numbers,
 phone numbers, English words) stay whole, ``¥`` stays with its amount and a number with
 the unit after it (``120,000円``). The basic line-breaking rules (禁則処理) hold: closing
 punctuation never starts a line and opening brackets never end one. Only a phrase longer
@@ -37,6 +38,10 @@ _PHRASE_END: Final = frozenset("、。，．）」』】〕〉》］｝！？・
 _CLOSING: Final = frozenset("）」』】〕〉》］｝")
 # Honorific prefixes: they begin the phrase of the word they precede (ご返済, お手続き).
 _PREFIXES: Final = frozenset("おご御")
+# The okurigana that joins the two verbs of a compound (取り消し, 申し込み, 受け付け): the
+# -i and -e kana of the 連用形. に, へ, で and て are left out: between kanji they are
+# nearly always particles (期日に返済), where a phrase does end.
+_JOINING_KANA: Final = frozenset("いきぎしじちぢひびみりえけげせぜねべめれ")
 
 # A run of printable ASCII (and the yen sign that leads an amount) is one token.
 # An amount keeps its 円 even when a line is too narrow for the phrase around it.
@@ -84,13 +89,34 @@ def _may_break(before: str, token: str, after: str | None) -> bool:
     return False
 
 
+def _inside_compound(tokens: list[str], index: int) -> bool:
+    """Whether ``tokens[index]`` is the second verb of an okurigana compound: kanji, one
+    joining kana, then a single kanji with its own okurigana (取り|消し, 引き|落とし).
+
+    The single kanji is what tells 取り消し from 借入れ残高 or 同じ名前, where a word does
+    end after the kana; a compound whose second verb has two kanji is rare in this prose.
+    """
+    if index < 2 or index + 1 >= len(tokens):
+        return False
+    head, kana, verb, tail = tokens[index - 2 : index + 2]
+    return (
+        _script(head[-1]) == "C"
+        and kana in _JOINING_KANA
+        and len(verb) == 1
+        and _script(verb) == "C"
+        and _script(tail[0]) == "H"
+    )
+
+
 def phrases(paragraph: str) -> list[list[str]]:
     """``paragraph`` as phrases, each a list of tokens; a line breaks only between them."""
     tokens = _tokens(paragraph)
     found: list[list[str]] = []
     for index, token in enumerate(tokens):
         after = tokens[index + 1] if index + 1 < len(tokens) else None
-        if found and not _may_break(found[-1][-1], token, after):
+        if found and (
+            _inside_compound(tokens, index) or not _may_break(found[-1][-1], token, after)
+        ):
             found[-1].append(token)
         else:
             found.append([token])

@@ -22,6 +22,7 @@ from mock_server import mailer
 from mock_server.auth import Ctx, MemberId, require_admin
 from mock_server.errors import ApiError, responses, validation_error
 from mock_server.language import DEFAULT_LANGUAGE, Lang, Language
+from mock_server.notice_texts import english_notice, load_facts
 from mock_server.store import audit, members, notices
 from mock_server.store.notices import Toggles
 from mock_server.store.timefmt import parse
@@ -57,7 +58,8 @@ def notice_from_row(row: sqlite3.Row, lang: Lang = DEFAULT_LANGUAGE) -> Notice:
     subject, body = row["subject"], row["body"]
     if lang == "en":
         reference = date.fromisoformat(row["reference_date"])
-        subject, body = mailer.english_notice(row["kind"], reference)
+        facts = load_facts(row["facts"])
+        subject, body = english_notice(row["kind"], reference, facts)
     return Notice(
         id=str(row["id"]),
         kind=row["kind"],

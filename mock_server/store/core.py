@@ -15,7 +15,8 @@ from mock_server.store import ddl_money, ddl_services, staff
 # Bump when a table changes. A mock database with another version is rebuilt from the
 # roster at start (it holds demo data only); see docs/architecture.md.
 # 3 also keys PIN and password hashes with the server's pepper (mock_server/hashing.py).
-SCHEMA_VERSION = 3
+# 4 keeps each notice's figures as data (notices.facts) for its English text.
+SCHEMA_VERSION = 4
 
 # The database holds personal data and PIN hashes: only its owner may read it. SQLite gives
 # the -wal and -shm files the mode of the database file, so creating that one 0600 is enough

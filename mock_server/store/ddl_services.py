@@ -49,6 +49,8 @@ CREATE TABLE IF NOT EXISTS notices (
     to_address     TEXT,
     subject        TEXT NOT NULL,
     body           TEXT NOT NULL,
+    -- The figures of the body as JSON, to write the notice again in English.
+    facts          TEXT NOT NULL DEFAULT '{}',
     created_at     TEXT NOT NULL,
     read_at        TEXT,
     UNIQUE (member_number, kind, reference_date)

@@ -90,12 +90,16 @@ def add(
     to_address: str | None,
     subject: str,
     body: str,
+    facts: str,
     created_at: datetime,
 ) -> bool:
-    """Queue one message; False when this member already has this kind for this date."""
+    """Queue one message; False when this member already has this kind for this date.
+
+    ``facts`` is the JSON of the figures in the body (mock_server/notice_texts.py).
+    """
     cur = conn.execute(
         "INSERT INTO notices(member_number, kind, reference_date, to_address, subject, body, "
-        "created_at) VALUES(?, ?, ?, ?, ?, ?, ?) "
+        "facts, created_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT(member_number, kind, reference_date) DO NOTHING",
         (
             member_number,
@@ -104,6 +108,7 @@ def add(
             to_address,
             subject,
             body,
+            facts,
             iso(created_at),
         ),
     )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import inspect
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from acom_tui.i18n import catalogue
-from mock_server import mailer
+from mock_server import mailer, notice_texts
 
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "i18n.md"
 
@@ -65,8 +66,15 @@ def test_japanese_uses_henzai_not_oshiharai() -> None:
 def test_mails_use_no_word_the_glossary_bans() -> None:
     source = inspect.getsource(mailer)
     assert _offenders({"mailer.py (ja)": source}, "ja") == {}
+    day = date(2026, 12, 8)
+    facts = {
+        **notice_texts.due_facts(day, 4_000),
+        **notice_texts.overdue_facts(
+            day, overdue_days=1, minimum_payment=4_000, late_interest=22, payoff_amount=80_022
+        ),
+    }
     english = {
-        kind: "\n".join(mailer.english_notice(kind, mailer.date(2026, 12, 8)))  # type: ignore[arg-type]
+        kind: "\n".join(notice_texts.english_notice(kind, day, facts))  # type: ignore[arg-type]
         for kind in ("due_soon", "due_today", "overdue", "card_renewal", "campaign")
     }
     assert _offenders(english, "en") == {}

@@ -102,3 +102,42 @@ async def test_the_scan_finds_japanese_text(make_demo: Callable[[], Demo]) -> No
         names = await _names(app)
         shown = await _screens(pilot)
     assert all(_japanese_outside(lines, names) for lines in shown.values())
+
+
+YEN_JA = re.compile(r"([0-9][0-9,]*)円")
+
+
+async def test_english_notices_show_the_figures_of_the_japanese_mail(
+    make_demo: Callable[[], Demo],
+) -> None:
+    """Each notice with amounts (10000008: two reminders and an overdue notice), opened in
+    English, shows every amount of the mail as sent in Japanese, written ``¥9,000``."""
+    app = make_app(make_demo(), lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await fill_login(pilot, "10000008")
+        session = app.session
+        assert session is not None
+        client = session.backend.client
+        client.language = "ja"
+        sent = (await client.notices()).items
+        client.language = "en"
+        await pilot.press("4")
+        await settle(pilot)
+        shown: dict[str, list[str]] = {}
+        for index, notice in enumerate(sent):
+            await pilot.press("enter")
+            await settle(pilot)
+            shown[notice.id] = screen_lines(app)
+            await app.pop_screen()
+            await settle(pilot)
+            if index + 1 < len(sent):
+                await pilot.press("down")
+    with_amounts = {notice.id: YEN_JA.findall(notice.body) for notice in sent}
+    missing = {
+        notice_id: [f"¥{amount}" for amount in amounts if f"¥{amount}" not in "".join(screen)]
+        for notice_id, amounts in with_amounts.items()
+        for screen in [shown[notice_id]]
+    }
+    assert sum(len(amounts) for amounts in with_amounts.values()) >= 4
+    assert {notice_id: found for notice_id, found in missing.items() if found} == {}
