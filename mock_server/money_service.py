@@ -33,8 +33,6 @@ from mock_server.settings import ServerSettings
 from mock_server.store import audit, documents, ledger, loans, members
 from mock_server.store.timefmt import iso, parse
 
-#: Fictional: the real line names the lender's registration with the Kanto Finance Bureau.
-LENDER_REGISTRATION = "貸金業登録番号 関東財務局長(00)第00000号"
 SYSTEM_ACTOR = "system"
 
 

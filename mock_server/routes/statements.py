@@ -130,7 +130,11 @@ def to_statement(
     if kind == "loan":
         plan = _plan(row, terms)
         notice |= {
-            "lender_registration": f"貸金業登録番号 {LENDER.registration_number}",
+            "lender_registration": (
+                f"Money lender registration: {LENDER.registration_number_en}"
+                if lang == "en"
+                else f"貸金業登録番号 {LENDER.registration_number}"
+            ),
             "expected_payments": None if plan is None else plan.payments,
             "expected_last_due_date": None if plan is None else plan.last_due_date,
         }

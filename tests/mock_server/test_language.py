@@ -57,3 +57,20 @@ async def test_statement_descriptions_in_english_keep_the_names(http: httpx.Asyn
     for text in described:
         phrase = text.split(",")[0]
         assert not JAPANESE.search(phrase), text
+
+
+async def test_a_loans_lender_registration_is_in_the_language_asked_for(
+    http: httpx.AsyncClient,
+) -> None:
+    auth = await login(http, "10000001")
+    for lang, expected in (
+        ("ja", "貸金業登録番号 関東財務局長(00)第00000号"),
+        ("en", "Money lender registration: Director-General of the Kanto Local Finance Bureau"),
+    ):
+        headers = {**auth, "Accept-Language": lang}
+        loans = (await http.get("/v1/me/statements?kind=loan", headers=headers)).json()["items"]
+        assert loans
+        registration = loans[0]["lender_registration"]
+        assert registration.startswith(expected), registration
+        if lang == "en":
+            assert not JAPANESE.search(registration)
