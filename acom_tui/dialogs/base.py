@@ -17,7 +17,27 @@ ResultT = TypeVar("ResultT")
 
 
 class AcomModal(ModalScreen[ResultT]):
-    """A dialog over the current screen."""
+    """A dialog over the current screen.
+
+    A dialog whose box has the class ``dialog`` (and its title ``dialog-title``) gets the
+    common frame below and sets only its size; the older dialogs style their boxes by id.
+    """
+
+    DEFAULT_CSS = """
+    AcomModal {
+        align: center middle;
+        & > .dialog {
+            height: auto;
+            padding: 0 1;
+            background: $panel;
+            border: ascii $primary;
+        }
+        .dialog-title {
+            text-style: bold;
+            margin-bottom: 1;
+        }
+    }
+    """
 
     @property
     def acom(self) -> AcomApp:

@@ -30,18 +30,9 @@ class DeliveryDialog(AcomModal["ElectronicDelivery | None"]):
 
     DEFAULT_CSS = """
     DeliveryDialog {
-        align: center middle;
         & > .dialog {
             width: 72;
-            height: auto;
             max-height: 22;
-            padding: 0 1;
-            background: $panel;
-            border: ascii $primary;
-        }
-        .dialog-title {
-            text-style: bold;
-            margin-bottom: 1;
         }
         #delivery-explain {
             margin-bottom: 1;

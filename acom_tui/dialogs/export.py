@@ -86,18 +86,9 @@ class ExportDialog(AcomModal[None]):
 
     DEFAULT_CSS = """
     ExportDialog {
-        align: center middle;
         & > .dialog {
             width: 72;
-            height: auto;
             max-height: 22;
-            padding: 0 1;
-            background: $panel;
-            border: ascii $primary;
-        }
-        .dialog-title {
-            text-style: bold;
-            margin-bottom: 1;
         }
         #export-choose, #export-progress {
             height: auto;
