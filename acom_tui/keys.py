@@ -89,8 +89,7 @@ MEANINGS: dict[str, tuple[str, ...]] = {
     "next_field": ("form.next_field",),
     "previous_field": ("form.previous_field",),
     "activate": (
-        "form.enter_moves_on",
-        "form.submit",
+        "form.enter",
         "link.open",
         "notices.open",
         "statements.detail",

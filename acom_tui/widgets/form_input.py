@@ -7,19 +7,24 @@ password manager's auto-type, a paste into tmux, a fast typist over SSH) were th
 all queued in the first field: ``10000001<Tab>4829<Enter>`` put the PIN, in clear, into
 the member number.
 
-Every field of our forms is a :class:`FormInput`. Its Tab, Shift+Tab and (where Enter
-means "next field") Enter are priority bindings, which Textual runs while it reads the
-keys, in their order: focus moves before the next key is handed out, so each key goes to
-the field it was typed for. Each field then works through its own queue at its own pace,
-so a submit waits until every other field of the screen has worked through the keys it
-was given before it reads them.
+Every field of our forms is a :class:`FormInput`. Its Tab, Shift+Tab and Enter are
+priority bindings, which Textual runs while it reads the keys, in their order: focus moves
+before the next key is handed out, so each key goes to the field it was typed for. Each
+field then works through its own queue at its own pace, so a submit waits until every
+other field of the screen has worked through the keys it was given before it reads them.
+
+A submitting Enter is read the same way, so the field knows which of its queued keys came
+after it: those were typed for whatever comes next (a menu key after the login), not for
+this field, and are dropped rather than added to what is sent (``4829<Enter>1`` sent the
+PIN ``48291``, which the form refused). Textual would have handled the Enter only when it
+bubbled back to the app, after every key behind it.
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from textual.actions import SkipAction
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.widgets import Input
 
@@ -33,14 +38,20 @@ class FormInput(Input):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "next_field", show=False, priority=True, id="form.next_field"),
         Binding("shift+tab", "previous_field", show=False, priority=True, id="form.previous_field"),
-        Binding("enter", "enter_moves_on", show=False, priority=True, id="form.enter_moves_on"),
-        # Textual keeps a subclass's bindings of a key only: Input's own Enter, again.
-        Binding("enter", "submit", show=False, id="form.submit"),
+        # Next field or submit, decided when the key is read (module docstring).
+        Binding("enter", "enter", show=False, priority=True, id="form.enter"),
     ]
 
     def __init__(self, *args: Any, enter_moves_on: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.enter_moves_on = enter_moves_on
+        # From the submitting Enter until the submit: keys in between were typed after it.
+        self._submitting = False
+
+    def on_key(self, event: events.Key) -> None:
+        if self._submitting:
+            event.prevent_default()
+            event.stop()
 
     def on_mount(self) -> None:
         # With animations off (slow SSH links, snapshots) the cursor stands still too.
@@ -53,12 +64,17 @@ class FormInput(Input):
     def action_previous_field(self) -> None:
         self.screen.focus_previous()
 
-    def action_enter_moves_on(self) -> None:
-        if not self.enter_moves_on:
-            raise SkipAction()  # Enter submits, after the keys before it (action_submit)
-        self.screen.focus_next()
+    def action_enter(self) -> None:
+        if self.enter_moves_on:
+            self.screen.focus_next()
+        else:
+            # Queued now, behind the keys typed before this Enter, ahead of those after it.
+            self.call_later(self.action_submit)
 
     async def action_submit(self) -> None:
+        if self._submitting:
+            return  # a second Enter typed after the first: one submit
+        self._submitting = True
         others = [field for field in self.screen.query(FormInput) if field is not self]
         self._submit_after(others)
 
@@ -68,4 +84,9 @@ class FormInput(Input):
             field = unsettled.pop()
             if field.call_later(self._submit_after, unsettled):
                 return
-        self.call_later(Input.action_submit, self)
+        if not self.call_later(self._submit_now):
+            self._submitting = False  # the field is gone: nothing to submit
+
+    async def _submit_now(self) -> None:
+        self._submitting = False
+        await Input.action_submit(self)

@@ -12,15 +12,18 @@ from typing import Any
 
 from staff_support import STAFF_ID, STAFF_PASSWORD, make_staff_app, staff_backend
 from textual import events
+from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Input
-from tui_support import PIN, make_app, settle
+from tui_support import PIN, make_app, recorded_backend, settle
 
 from acom_tui.api.demo import Demo
+from acom_tui.screens.borrow import BorrowScreen
 from acom_tui.screens.dashboard import DashboardScreen
 from acom_tui.screens.login import LoginScreen
 from acom_tui.staff.screens.login import StaffLoginScreen
 from acom_tui.staff.screens.member import MemberScreen
+from acom_tui.widgets.form_input import FormInput
 
 _KEY_NAMES = {"-": "minus", " ": "space", "\t": "tab", "\r": "enter"}
 
@@ -128,3 +131,49 @@ async def test_a_staff_burst_logs_in_and_the_password_never_shows_in_clear(
         assert isinstance(app.screen, MemberScreen)
         assert app.session is not None
     await demo.aclose()
+
+
+async def test_keys_typed_after_the_login_enter_are_not_added_to_the_pin(
+    make_demo: Callable[[], Demo],
+) -> None:
+    """``4829<Enter>150000`` in one read: the login goes with 4829; the rest, typed for the
+    screen after it, is dropped (it made the PIN 48291..., refused as not 4 digits)."""
+    demo = make_demo()
+    backend, transport = recorded_backend(demo)
+    app = make_app(backend, lang="ja")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await burst(pilot, f"10000001\t{PIN}\r150000\r")
+        assert isinstance(app.screen, DashboardScreen)
+        assert transport.paths("POST") == ["/v1/sessions"]
+        # Typed after the answer, the keys act as ever.
+        await pilot.press("1")
+        await settle(pilot)
+        assert isinstance(app.screen, BorrowScreen)
+    await demo.aclose()
+
+
+class _OneField(App[None]):
+    """A form of one field that records what it submitted."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.submitted: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield FormInput(id="field")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.submitted.append(event.value)
+
+
+async def test_keys_after_a_submitting_enter_are_dropped_and_one_submit_is_made() -> None:
+    app = _OneField()
+    async with app.run_test() as pilot:
+        app.query_one(FormInput).focus()
+        await burst(pilot, "ab\r\rcd")
+        assert app.submitted == ["ab"]
+        assert app.query_one(FormInput).value == "ab"
+        # Afterwards the field takes keys and submits as ever.
+        await burst(pilot, "e\r")
+        assert app.submitted == ["ab", "abe"]
