@@ -35,6 +35,7 @@ from acom_tui.shell import BackendSlot
 from acom_tui.signals import AccountChanged
 from acom_tui.terminal import hangup_aware
 from acom_tui.themes import DEFAULT_THEME, apply_theme
+from acom_tui.widgets.cursor_rest import CursorRest
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -112,6 +113,7 @@ class AcomApp(App[int], inherit_bindings=False):
         self._ending = False
         self._after_first_paint_hook = after_first_paint
         self.size_guard = SizeGuard(self)
+        self.cursor_rest = CursorRest(self)
         self._credentials = credentials
         self.remembered_member_number: str | None = None
         # Logged in with a one-time PIN from the support desk: the PIN change comes first.
@@ -161,6 +163,7 @@ class AcomApp(App[int], inherit_bindings=False):
         return hangup_aware(super().get_driver_class())
 
     async def on_event(self, event: events.Event) -> None:
+        self.cursor_rest.seen(event)
         # Below the size the screens need, no key may act on what cannot be seen.
         if self.size_guard.admits(event):
             await super().on_event(event)
@@ -176,6 +179,7 @@ class AcomApp(App[int], inherit_bindings=False):
         if self._keymap_setting:
             self.set_keymap(dict(self._keymap_setting))
         self.size_guard.start()
+        self.cursor_rest.start()
         self.set_interval(1.0, self.heartbeat, name="heartbeat")
         self.call_after_refresh(self._after_first_paint)
 
@@ -434,6 +438,9 @@ class AcomApp(App[int], inherit_bindings=False):
         session, self.session = self.session, None
         if session is not None:
             await session.end(wait=wait)
+        # Closed here, not only at unmount: a lost terminal exits without Textual's
+        # teardown, and closing the client abandons a login still on its way.
+        await self._slot.close()
         self.exit(return_code=return_code)
 
     async def on_unmount(self) -> None:

@@ -9,6 +9,11 @@ SIGHUP and SIGTERM. Any of them asks the app to :meth:`Leaving.leave`: log out w
 :data:`LOGOUT_ON_LOSS_S` and exit. A timer ends the process at :data:`EXIT_DEADLINE_S`
 whatever happens meanwhile: with its terminal gone, Textual's writer thread can die on EIO
 and the next full write queue would block the app for ever.
+
+With the terminal gone there is nothing to restore, so once the app has left (logged out,
+its backend closed) the process ends at once instead of going through Textual's teardown:
+that teardown cost each console about 0.2 s of CPU, and 30 consoles whose terminals
+dropped together needed 3 s of two cores for it (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -46,7 +51,6 @@ EXIT_HANGUP = 128 + signal.SIGHUP
 EXIT_TERMINATED = 128 + signal.SIGTERM
 
 _GONE = select.POLLHUP | select.POLLERR | select.POLLNVAL
-_WATCH_INTERVAL_MS = 200
 
 
 @runtime_checkable
@@ -78,8 +82,11 @@ def _silence_output() -> None:
     os.close(devnull)
 
 
-def _exit_now(code: int) -> None:
-    log.warning("still running %.1f s after the terminal went away: exiting", EXIT_DEADLINE_S)
+def _exit_now(code: int, reason: str | None = None) -> None:
+    if reason is None:
+        log.warning("still running %.1f s after the terminal went away: exiting", EXIT_DEADLINE_S)
+    else:
+        log.info(reason)
     for handler in logging.getLogger().handlers:
         handler.flush()
     os._exit(code)
@@ -108,14 +115,24 @@ class _Departure:
         deadline.start()
         loop = self.loop
         if loop is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(self._leave_on_loop, code)
+            loop.call_soon_threadsafe(self._leave_on_loop, code, terminal_lost)
 
-    def _leave_on_loop(self, code: int) -> None:
+    def _leave_on_loop(self, code: int, terminal_lost: bool) -> None:
         app = self.app
         if isinstance(app, Leaving):
-            app.call_later(app.leave, code, wait=LOGOUT_ON_LOSS_S)
+            if terminal_lost:
+                app.call_later(self._leave_and_end, app, code)
+            else:
+                # A live terminal (SIGTERM, a SIGHUP sent by hand) is restored by Textual.
+                app.call_later(app.leave, code, wait=LOGOUT_ON_LOSS_S)
         else:
             app.exit(return_code=code)
+
+    async def _leave_and_end(self, app: Leaving, code: int) -> None:
+        try:
+            await app.leave(code, wait=LOGOUT_ON_LOSS_S)
+        finally:
+            _exit_now(code, "the terminal is gone and the app has left: exiting")
 
 
 if sys.platform == "win32":  # pragma: no cover - the member app runs on Linux and macOS
@@ -132,7 +149,9 @@ else:
         def __init__(self, app: App[Any], **kwargs: Any) -> None:
             super().__init__(app, **kwargs)
             self.departure = _Departure(app)
-            self._watching = threading.Event()
+            # The watchdog sleeps in poll() until the terminal hangs up or this pipe says
+            # stop: a timeout to check a flag woke 50 idle consoles 250 times a second.
+            self._stop_watch: int | None = None
             self._watchdog: threading.Thread | None = None
 
         def start_application_mode(self) -> None:
@@ -141,14 +160,18 @@ else:
             self.departure.loop = loop
             loop.add_signal_handler(signal.SIGHUP, self._on_signal, signal.SIGHUP)
             loop.add_signal_handler(signal.SIGTERM, self._on_signal, signal.SIGTERM)
-            self._watching.set()
+            wake, self._stop_watch = os.pipe()
             self._watchdog = threading.Thread(
-                target=self._watch, name="acom-terminal-watchdog", daemon=True
+                target=self._watch, args=(wake,), name="acom-terminal-watchdog", daemon=True
             )
             self._watchdog.start()
 
         def stop_application_mode(self) -> None:
-            self._watching.clear()
+            stop, self._stop_watch = self._stop_watch, None
+            if stop is not None:
+                with contextlib.suppress(OSError):
+                    os.write(stop, b"x")
+                os.close(stop)
             loop = self.departure.loop
             if loop is not None and not loop.is_closed():
                 loop.remove_signal_handler(signal.SIGHUP)
@@ -177,17 +200,23 @@ else:
             self.exit_event.set()
             self.departure.start(reason, EXIT_HANGUP, terminal_lost=True)
 
-        def _watch(self) -> None:
+        def _watch(self, wake: int) -> None:
             poller = select.poll()
             poller.register(self.fileno, 0)
-            while self._watching.is_set():
-                try:
-                    events = poller.poll(_WATCH_INTERVAL_MS)
-                except OSError:
-                    events = [(self.fileno, select.POLLERR)]
-                if any(mask & _GONE for _fd, mask in events):
-                    self._lost("the terminal hung up")
-                    return
+            poller.register(wake, select.POLLIN)
+            try:
+                while True:
+                    try:
+                        events = poller.poll()
+                    except OSError:
+                        events = [(self.fileno, select.POLLERR)]
+                    if any(fd == wake for fd, _mask in events):
+                        return  # application mode ended: the app is leaving by itself
+                    if any(fd == self.fileno and mask & _GONE for fd, mask in events):
+                        self._lost("the terminal hung up")
+                        return
+            finally:
+                os.close(wake)
 
     def hangup_aware(default: type[Driver]) -> type[Driver]:
         """Our driver where Textual would use its Linux one; any other (web, an

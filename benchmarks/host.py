@@ -11,11 +11,14 @@ one ``acom-mock-server``:
   slowest time to first screen and to logged-in, the CPU all of them use over a minute of
   idling; then every terminal is dropped at once and the benchmark checks that every
   process exited (and how soon) and that no staff session is left open on the server.
+* ``idle``: the CPU one idle process uses over ``--idle`` seconds, each on its own: the
+  bare app with two inputs (blinking cursor, and not blinking), the staff console logged
+  in (lookup field focused) and the member app logged in (dashboard).
 * ``startup-load``: time to first screen of the staff console, the member app and the
   bare app, each alone and while 10 other staff consoles start (and log in) at the same
   moment; the ratios to the bare app.
 
-    python -m benchmarks.host [memory|full|startup-load|all] [--write docs/performance.md]
+    python -m benchmarks.host [memory|full|idle|startup-load|all] [--write docs/performance.md]
 """
 
 from __future__ import annotations
@@ -178,6 +181,55 @@ def report_memory(results: dict[str, list[dict[str, int]]]) -> str:
             f"| {label} | {pss:.1f} MiB | {rss:.1f} MiB | {pss / bare_pss:.2f}x "
             f"| {rss / bare_rss:.2f}x | {goal} |"
         )
+    lines += ["", machine()]
+    return "\n".join(lines)
+
+
+# --- one idle process -------------------------------------------------------------------
+
+BARE_STILL = Kind(
+    "bare Textual app, two inputs, cursor not blinking",
+    lambda url: [*BARE_APP, "/dev/null", "--inputs", "--stay", "--no-blink"],
+    bare_steps,
+)
+STAFF_LOGGED_IN = Kind(
+    "`acom-tui --staff --server URL`, logged in, lookup field focused",
+    STAFF.argv,
+    lambda: staff_steps(member=False),
+)
+
+
+def measure_idle(seconds: float) -> dict[str, float]:
+    """Percent of a core each process used while idle for ``seconds``."""
+    kinds = (BARE, BARE_STILL, STAFF_LOGGED_IN, MEMBER)
+    results: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="acom-bench-host-") as tmp, server(Path(tmp)) as mock:
+        base = Path(tmp)
+        for kind in kinds:
+            console = start(kind, mock.base_url, base, "idle")
+            try:
+                run_until_done([console])
+                pump([console], time.perf_counter() + SETTLE_S, stop_when_done=False)
+                before, began = cpu_seconds(console.pid), time.perf_counter()
+                pump([console], began + seconds, stop_when_done=False)
+                used = cpu_seconds(console.pid) - before
+                results[kind.label] = used / (time.perf_counter() - began) * 100
+            finally:
+                hang_up([console])
+    return results
+
+
+def report_idle(results: dict[str, float], seconds: float) -> str:
+    lines = [
+        f"Measured by `python -m benchmarks.host idle --idle {seconds:.0f}` (one process at "
+        f"a time on an 80x24 pseudo-terminal, {seconds:.0f} s of idling after the screen "
+        "was drawn; user + system time from `/proc/PID/stat`, whose unit is 10 ms).",
+        "",
+        "| process | idle CPU | times 50 |",
+        "|---|---|---|",
+    ]
+    for label, percent in results.items():
+        lines.append(f"| {label} | {percent:.2f}% of a core | {percent * 50:.1f}% |")
     lines += ["", machine()]
     return "\n".join(lines)
 
@@ -353,7 +405,10 @@ def report_startup_load(results: dict[str, dict[str, list[float]]], others: int)
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "what", nargs="?", default="all", choices=("memory", "full", "startup-load", "all")
+        "what",
+        nargs="?",
+        default="all",
+        choices=("memory", "full", "idle", "startup-load", "all"),
     )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--consoles", type=int, default=50)
@@ -366,6 +421,8 @@ def main(argv: list[str] | None = None) -> int:
         blocks.append(("host-memory", report_memory(measure_memory(args.runs))))
     if args.what in ("full", "all"):
         blocks.append(("host-full", report_full(measure_full(args.consoles, args.idle))))
+    if args.what in ("idle", "all"):
+        blocks.append(("host-idle", report_idle(measure_idle(args.idle), args.idle)))
     if args.what in ("startup-load", "all"):
         text = report_startup_load(measure_startup_load(args.runs, args.others), args.others)
         blocks.append(("host-startup-load", text))

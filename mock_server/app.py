@@ -372,12 +372,15 @@ def _document_errors(schema: dict[str, Any]) -> dict[str, Any]:
             for code, description in extra.items():
                 answers.setdefault(code, {"description": description, "content": envelope})
             for parameter in operation.get("parameters", []):
-                if parameter.get("in") == "header" and parameter.get("name") == IDEMPOTENCY:
+                if parameter.get("in") != "header":
+                    continue
+                # A header is a string or absent, never JSON null (pydantic's `str | None`).
+                kept = parameter.get("schema", {})
+                parameter["schema"] = {
+                    k: v for k, v in kept.items() if k not in ("anyOf", "default")
+                } | {"type": "string"}
+                if parameter.get("name") == IDEMPOTENCY:
                     parameter["required"] = True
-                    kept = parameter.get("schema", {})
-                    parameter["schema"] = {
-                        k: v for k, v in kept.items() if k not in ("anyOf", "default")
-                    } | {"type": "string"}
     components = schema.get("components", {}).get("schemas", {})
     for name in _FASTAPI_DEFAULTS:
         components.pop(name, None)

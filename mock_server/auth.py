@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import hmac
+import re
+from datetime import timedelta
 from typing import Annotated, Literal
 
-from fastapi import Depends, Request, Response
+from fastapi import Depends, Header, Request, Response
 
 from mock_server.context import Context, get_context
 from mock_server.domain import maintenance
-from mock_server.errors import ApiError
+from mock_server.errors import ApiError, validation_error
 from mock_server.hashing import token_hash
 from mock_server.store import sessions
 from mock_server.store.timefmt import iso, parse
@@ -20,6 +22,73 @@ SESSION_HEADER = "X-Session-Expires-At"
 # Logout and the status do not authenticate through here, so they stay open too. Kept here,
 # where every member route authenticates, so a new route is closed unless listed.
 PIN_CHANGE_ROUTES = frozenset({("PUT", "/v1/me/pin")})
+
+
+# A login names its attempt (a random id the client chose) so that the client, having given
+# up on the answer, can end the session it may have opened: DELETE .../sessions/attempt.
+LOGIN_ATTEMPT_HEADER = "Login-Attempt"
+# Longer than any client waits for a login answer, so an abandonment always finds its login.
+LOGIN_ATTEMPT_KEPT = timedelta(hours=1)
+_ATTEMPT_ID = re.compile(r"[A-Za-z0-9_-]{16,128}")
+_ATTEMPT_RULE = "16-128 characters, each a letter, a digit, '-' or '_'"
+
+
+def _attempt_hash(value: str | None, *, required: bool) -> str | None:
+    if value is None:
+        if required:
+            raise validation_error(LOGIN_ATTEMPT_HEADER, f"header required: {_ATTEMPT_RULE}")
+        return None
+    if not _ATTEMPT_ID.fullmatch(value):
+        raise validation_error(LOGIN_ATTEMPT_HEADER, f"must be {_ATTEMPT_RULE}")
+    # Stored hashed, like tokens: it is a capability to end one session.
+    return token_hash(value)
+
+
+# Stated for the document only (schemathesis holds the server to it); the checks in
+# _attempt_hash give the messages.
+_ATTEMPT_SCHEMA = {"minLength": 16, "maxLength": 128, "pattern": "^[A-Za-z0-9_-]{16,128}$"}
+
+
+async def _optional_attempt(
+    login_attempt: Annotated[
+        str | None,
+        Header(
+            alias=LOGIN_ATTEMPT_HEADER,
+            description="A random id of this login attempt, chosen by the client ("
+            f"{_ATTEMPT_RULE}); the same id abandons the attempt if its answer is lost.",
+            json_schema_extra=_ATTEMPT_SCHEMA,
+        ),
+    ] = None,
+) -> str | None:
+    return _attempt_hash(login_attempt, required=False)
+
+
+async def _required_attempt(
+    login_attempt: Annotated[
+        str,
+        Header(
+            alias=LOGIN_ATTEMPT_HEADER,
+            description=f"The id the abandoned login was sent with ({_ATTEMPT_RULE}).",
+            json_schema_extra=_ATTEMPT_SCHEMA,
+        ),
+    ],
+) -> str:
+    digest = _attempt_hash(login_attempt, required=True)
+    assert digest is not None
+    return digest
+
+
+LoginAttempt = Annotated[str | None, Depends(_optional_attempt)]
+"""The hash of the login's attempt id, if it sent one."""
+AbandonedAttempt = Annotated[str, Depends(_required_attempt)]
+
+
+def attempt_closed() -> ApiError:
+    return ApiError(
+        409,
+        "LOGIN_ATTEMPT_CLOSED",
+        "This login attempt was abandoned or used already; log in again.",
+    )
 
 
 def bearer_token(request: Request) -> str:
@@ -107,19 +176,24 @@ def authenticate(
     return str(row["subject"])
 
 
-def current_member(
+# ``async`` on purpose: FastAPI runs a plain ``def`` dependency in the thread pool, and
+# that hop cost more than the check itself (docs/performance.md, "The mock server under
+# load"). The check is a few short SQLite statements run on the event loop; this is safe
+# because no code awaits inside a transaction (tests/mock_server/test_loop_transactions.py),
+# so requests on the loop never interleave on its connection or its write lock.
+async def current_member(
     request: Request, response: Response, ctx: Annotated[Context, Depends(get_context)]
 ) -> str:
     return authenticate(ctx, request, response, "member")
 
 
-def current_staff(
+async def current_staff(
     request: Request, response: Response, ctx: Annotated[Context, Depends(get_context)]
 ) -> str:
     return authenticate(ctx, request, response, "staff")
 
 
-def require_admin(request: Request, ctx: Annotated[Context, Depends(get_context)]) -> None:
+async def require_admin(request: Request, ctx: Annotated[Context, Depends(get_context)]) -> None:
     given = request.headers.get("x-admin-token", "")
     if not hmac.compare_digest(given.encode(), ctx.settings.admin_token.encode()):
         raise ApiError(403, "FORBIDDEN", "The admin API needs the X-Admin-Token header.")

@@ -14,6 +14,7 @@ the same pure transitions.
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 import threading
@@ -131,6 +132,13 @@ class Clock:
         return self._update(lambda p: p.freeze(frozen, real)).now(real)
 
 
+@functools.lru_cache(maxsize=16)
+def _parsed(raw: str) -> Position:
+    # The stored text is still read on every now(); only its parsing (JSON and an ISO time,
+    # most of the cost of a now()) is done once per distinct value. A Position is frozen.
+    return Position.from_json(raw)
+
+
 class SharedClock(Clock):
     """A ``Clock`` whose state lives in the database, shared by every process that opens it.
 
@@ -146,7 +154,7 @@ class SharedClock(Clock):
 
     def _read(self, conn: sqlite3.Connection) -> Position:
         row = conn.execute("SELECT value FROM meta WHERE key = ?", (CLOCK_KEY,)).fetchone()
-        return Position() if row is None or row[0] is None else Position.from_json(row[0])
+        return Position() if row is None or row[0] is None else _parsed(row[0])
 
     def _load(self) -> Position:
         return self._read(self._store.connection())

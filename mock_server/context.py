@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,12 +29,9 @@ class Context:
         return self.clock.now()
 
     def adhoc_window(self) -> Window | None:
-        with self.store.read() as conn:
-            raw = meta.get(conn, ADHOC_KEY)
-        if raw is None:
-            return None
-        data = json.loads(raw)
-        return Window("adhoc", parse(data["starts_at"]), parse_opt(data["ends_at"]))
+        # One SELECT is a consistent snapshot on its own: no transaction around it.
+        raw = meta.get(self.store.connection(), ADHOC_KEY)
+        return None if raw is None else _window(raw)
 
     def set_adhoc_window(self, window: Window | None) -> None:
         value = None
@@ -44,6 +42,13 @@ class Context:
             meta.put(conn, ADHOC_KEY, value)
 
 
-def get_context(request: Request) -> Context:
+@functools.lru_cache(maxsize=16)
+def _window(raw: str) -> Window:
+    # Read on every request (front door and session check): parse each stored value once.
+    data = json.loads(raw)
+    return Window("adhoc", parse(data["starts_at"]), parse_opt(data["ends_at"]))
+
+
+async def get_context(request: Request) -> Context:
     ctx: Context = request.app.state.ctx
     return ctx

@@ -10,6 +10,7 @@ injected, a tester can always see the server and switch the faults off again.
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import secrets
@@ -69,8 +70,12 @@ class DroppedResponse(httpx.RemoteProtocolError):
 
 def load(conn: sqlite3.Connection) -> ActiveFaults | None:
     raw = meta.get(conn, FAULTS_KEY)
-    if raw is None:
-        return None
+    return None if raw is None else _parsed(raw)
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed(raw: str) -> ActiveFaults:
+    # Each write carries a new nonce, so equal text always means the same settings.
     data = json.loads(raw)
     return ActiveFaults(
         latency_ms=int(data["latency_ms"]),
@@ -119,8 +124,8 @@ class FaultInjector:
         self._rng = random.Random()
 
     def current(self) -> ActiveFaults | None:
-        with self.store.read() as conn:
-            faults = load(conn)
+        # Asked by the front door on every request: one SELECT, no transaction around it.
+        faults = load(self.store.connection())
         if faults is not None and faults.nonce != self._nonce:
             self._nonce = faults.nonce
             self._rng = random.Random(faults.seed)

@@ -39,7 +39,7 @@ MAX_KEY_LENGTH = 255
 CLAIM_TIMEOUT = timedelta(seconds=60)
 
 
-def idempotency_key(
+async def idempotency_key(
     key: Annotated[
         str | None,
         Header(

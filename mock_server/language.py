@@ -46,7 +46,7 @@ def preferred_language(header: str | None) -> Lang:
     return best[2] if best is not None else DEFAULT_LANGUAGE
 
 
-def _language(
+async def _language(
     accept_language: Annotated[
         str | None,
         Header(

@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import secrets
 import ssl
 import time
 import uuid
@@ -111,7 +112,7 @@ __all__ = [
 
 log = logging.getLogger("acom_tui.api")
 
-CallKind = Literal["quick", "money", "upload"]
+CallKind = Literal["quick", "login", "money", "upload"]
 Sleep = Callable[[float], Awaitable[None]]
 Progress = Callable[[int, int], None]
 M = TypeVar("M", bound=BaseModel)
@@ -126,6 +127,13 @@ _MAX_RETRY_AFTER = 86_400.0
 _UPLOAD_CHUNK = 64 * 1024
 _RETRYABLE_STATUSES = frozenset({502, 503, 504})
 _SESSION_HEADER = "X-Session-Expires-At"
+# A login names its attempt; when its answer is lost, the same id ends what it opened.
+LOGIN_ATTEMPT_HEADER = "Login-Attempt"
+# The abandonment runs on after the login's error reached the user, on a server that was
+# too slow for the login: it gets longer than a login, and closing the client waits for it
+# at most ABANDON_WAIT_S.
+ABANDON_DEADLINE_S = 60.0
+ABANDON_WAIT_S = 1.0
 
 
 # --- settings of the transport -------------------------------------------------------------
@@ -137,12 +145,21 @@ class Timeouts:
 
     connect: float = 5.0
     quick: float = 10.0
+    # A login is one slow password hash on the server, and logins queue behind each
+    # other's (a room of consoles starting together, issue 16): its answer is worth the
+    # wait a quick call's whole deadline allows. It is never sent twice.
+    login: float = 30.0
     # A transfer touches the bank side; give it time before we declare the answer lost.
     money: float = 30.0
     upload: float = 120.0
 
     def for_kind(self, kind: CallKind) -> httpx.Timeout:
-        seconds = {"quick": self.quick, "money": self.money, "upload": self.upload}[kind]
+        seconds = {
+            "quick": self.quick,
+            "login": self.login,
+            "money": self.money,
+            "upload": self.upload,
+        }[kind]
         return httpx.Timeout(seconds, connect=min(self.connect, seconds))
 
 
@@ -175,12 +192,18 @@ class Deadlines:
     """
 
     quick: float = 30.0
+    login: float = 30.0
     # Three attempts at the 30 s money timeout: the retries that keep the key must fit.
     money: float = 90.0
     upload: float = 300.0
 
     def for_kind(self, kind: CallKind) -> float:
-        return {"quick": self.quick, "money": self.money, "upload": self.upload}[kind]
+        return {
+            "quick": self.quick,
+            "login": self.login,
+            "money": self.money,
+            "upload": self.upload,
+        }[kind]
 
 
 # How a request may be repeated when its answer is lost.
@@ -414,6 +437,14 @@ def _transport_error(
     return errors.ConnectionFailed(message, request_id=request_id)
 
 
+def _refused(error: errors.ApiError) -> bool:
+    """Whether the server itself answered that it opened nothing: a 4xx, or its own 500
+    (rolled back) or 503. A gateway's 502 or 504, or a 2xx we could not read, may hide a
+    session the server opened."""
+    status = error.status
+    return status is not None and (400 <= status < 500 or status in (500, 503))
+
+
 def _deadline_error(kind: CallKind, seconds: float, request_id: str) -> errors.RequestTimeout:
     message = f"no complete answer within the {seconds:g} s this call may take"
     if kind == "money":
@@ -492,10 +523,17 @@ class _ChunkedBody:
 
 @dataclass(slots=True)
 class _CallTrace:
-    """The id of the attempt in flight, for the error raised when the deadline cuts it."""
+    """The id of the attempt in flight, for the error raised when the deadline cuts it, and
+    whether any attempt may have reached the server (a login to abandon)."""
 
     call_id: str
     request_id: str = ""
+    in_flight: bool = False
+    reached: bool = False
+
+    @property
+    def may_have_reached(self) -> bool:
+        return self.reached or self.in_flight
 
 
 @dataclass(frozen=True, slots=True)
@@ -541,6 +579,10 @@ class BaseClient:
         self._sleep = sleep
         self._rand = rand
         self._token: SecretStr | None = None
+        # Logins on their way (attempt id -> path), and abandonments of logins whose answer
+        # was lost, still on their way to the server.
+        self._logins: dict[str, str] = {}
+        self._abandoning: set[asyncio.Task[None]] = set()
         self.session_expires_at: datetime | None = None
         """When the session ends if idle, as last reported by the server."""
         self.language: str | None = None
@@ -575,6 +617,12 @@ class BaseClient:
         return self._token is not None
 
     async def aclose(self) -> None:
+        # Nobody will read the answer of a login still on its way (the app is leaving, its
+        # terminal gone): abandon it, so the session it may open is ended.
+        for attempt in list(self._logins):
+            self._abandon(attempt)
+        if self._abandoning:
+            await asyncio.wait(self._abandoning, timeout=ABANDON_WAIT_S)
         await self._http.aclose()
 
     @classmethod
@@ -598,12 +646,64 @@ class BaseClient:
         return new_idempotency_key()
 
     async def _start_session(self, path: str, body: Any, model: type[SessionT]) -> SessionT:
-        """Log in; the client keeps the token and sends it on every later call."""
-        response = await self._call("POST", path, json=body)
-        result = _parse(model, response)
+        """Log in; the client keeps the token and sends it on every later call.
+
+        A login is never sent twice, but its answer can be lost (the deadline, a dropped
+        connection, the caller cancelled) after the server opened the session: nobody could
+        log that session out. So each login names its attempt, and when no clear refusal
+        came back the client abandons the attempt (``DELETE {path}/attempt``), which ends
+        that session, or keeps the login from opening one if it has not yet (see
+        docs/decisions.md).
+        """
+        attempt = secrets.token_urlsafe(24)
+        trace = _CallTrace(uuid.uuid4().hex[:16])
+        self._logins[attempt] = path
+        try:
+            response = await self._call(
+                "POST",
+                path,
+                kind="login",
+                json=body,
+                headers={LOGIN_ATTEMPT_HEADER: attempt},
+                trace=trace,
+            )
+            result = _parse(model, response)
+        except errors.ApiError as error:
+            if trace.may_have_reached and not _refused(error):
+                self._abandon(attempt)
+            raise
+        except asyncio.CancelledError:
+            if trace.may_have_reached:
+                self._abandon(attempt)
+            raise
+        finally:
+            self._logins.pop(attempt, None)
         self._token = _secret(result.token)
         self.session_expires_at = result.expires_at
         return result
+
+    def _abandon(self, attempt: str) -> None:
+        path = self._logins.pop(attempt, None)
+        if path is None:
+            return  # abandoned already (the client was closed while it was on its way)
+        task = asyncio.get_running_loop().create_task(self._send_abandon(path, attempt))
+        self._abandoning.add(task)
+        task.add_done_callback(self._abandoning.discard)
+
+    async def _send_abandon(self, path: str, attempt: str) -> None:
+        try:
+            await self._call(
+                "DELETE",
+                f"{path}/attempt",
+                replay="safe",
+                headers={LOGIN_ATTEMPT_HEADER: attempt},
+                deadline=ABANDON_DEADLINE_S,
+            )
+        except errors.ApiError as exc:
+            # The server's idle timeout still ends the session; nothing more can be done.
+            log.info("login attempt not abandoned on the server: %s", type(exc).__name__)
+        else:
+            log.info("login answer lost: attempt abandoned on the server")
 
     async def _end_session(self, path: str) -> None:
         """Log out; an already dead session counts as logged out."""
@@ -636,16 +736,19 @@ class BaseClient:
         params: Mapping[str, str] | None = None,
         content: _ChunkedBody | None = None,
         headers: Mapping[str, str] | None = None,
+        deadline: float | None = None,
+        trace: _CallTrace | None = None,
     ) -> httpx.Response:
         """Send one logical request, retrying where safe; a 2xx response or an ``ApiError``.
 
-        The whole call, retries and pauses included, ends by its deadline with
-        ``RequestTimeout``; the caller's headers (an ``Idempotency-Key``) are the same on
-        every attempt, so the user's retry after that error can send the same key again.
+        The whole call, retries and pauses included, ends by its deadline (the kind's,
+        unless ``deadline`` is given) with ``RequestTimeout``; the caller's headers (an
+        ``Idempotency-Key``) are the same on every attempt, so the user's retry after that
+        error can send the same key again.
         """
-        seconds = self._deadlines.for_kind(kind)
+        seconds = self._deadlines.for_kind(kind) if deadline is None else deadline
         # Our own request id, so a lost answer can still be traced in the server's log.
-        call = _CallTrace(uuid.uuid4().hex[:16])
+        call = trace if trace is not None else _CallTrace(uuid.uuid4().hex[:16])
         request = _Request(method, path, kind, replay, json, params, content, headers or {})
         try:
             async with asyncio.timeout(seconds) as scope:
@@ -674,6 +777,7 @@ class BaseClient:
                 "X-Request-ID": request_id,
             }
             started = time.perf_counter()
+            call.in_flight = True
             try:
                 streamed = await self._http.send(
                     self._http.build_request(
@@ -702,12 +806,17 @@ class BaseClient:
                 never_sent = isinstance(
                     exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout
                 )
+                call.in_flight = False
+                # A proxy that refused the tunnel never passed the request on either.
+                unsent = never_sent or isinstance(exc, httpx.ProxyError)
+                call.reached = call.reached or not unsent
                 failure = _transport_error(exc, kind, request_id)
                 if last or not (never_sent or request.replay == "safe"):
                     raise failure from exc
                 await self._pause(method, path, attempt, None, failure, scope)
                 continue
 
+            call.in_flight, call.reached = False, True
             elapsed = round((time.perf_counter() - started) * 1000, 1)
             request_id = call.request_id = _request_id(response) or request_id
             log.debug(

@@ -30,6 +30,7 @@ from acom_tui.staff.screens.login import StaffLoginScreen
 from acom_tui.staff.session import StaffBackend, StaffSession
 from acom_tui.terminal import hangup_aware
 from acom_tui.themes import DEFAULT_THEME, apply_theme
+from acom_tui.widgets.cursor_rest import CursorRest
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -95,6 +96,7 @@ class StaffApp(App[int], inherit_bindings=False):
         self.server_clock = ServerClock(given.now if given is not None else system_now)
         self.session: StaffSession | None = None
         self.size_guard = SizeGuard(self)
+        self.cursor_rest = CursorRest(self)
         self.idle_warning = timedelta(seconds=idle_warning_seconds)
         self._ending = False
         self._requested_theme = theme or DEFAULT_THEME
@@ -122,6 +124,7 @@ class StaffApp(App[int], inherit_bindings=False):
         return hangup_aware(super().get_driver_class())
 
     async def on_event(self, event: events.Event) -> None:
+        self.cursor_rest.seen(event)
         # Below the size the screens need, no key may act on what cannot be seen.
         if self.size_guard.admits(event):
             await super().on_event(event)
@@ -141,6 +144,7 @@ class StaffApp(App[int], inherit_bindings=False):
         if self._keymap_setting:
             self.set_keymap(self._keymap_setting)
         self.size_guard.start()
+        self.cursor_rest.start()
         self.set_interval(1.0, self.heartbeat, name="heartbeat")
         if self._slot.backend is None:
             self.call_after_refresh(self._open_backend)
@@ -248,6 +252,9 @@ class StaffApp(App[int], inherit_bindings=False):
         session, self.session = self.session, None
         if session is not None:
             await session.end(wait=wait)
+        # Closed here, not only at unmount: a lost terminal exits without Textual's
+        # teardown, and closing the client abandons a login still on its way.
+        await self._slot.close()
         self.exit(return_code=return_code)
 
     def action_help(self) -> None:

@@ -51,6 +51,9 @@ class Banner(Prose):
         return self._variant
 
     def show(self, text: str, variant: BannerVariant | None = None) -> None:
+        if text == self.text and variant in (None, self._variant):
+            # The heartbeat shows the same warning (or none) every second: no layout for it.
+            return
         if variant is not None and variant != self._variant:
             for name in _VARIANTS:
                 self.remove_class(f"-{name}")

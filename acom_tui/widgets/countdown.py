@@ -51,7 +51,8 @@ class Countdown(Static):
         self._now = now
         self._template = template
         self._finished = False
-        self.update(self._text())
+        self._shown = self._text()
+        self.update(self._shown)
 
     @property
     def deadline(self) -> datetime | None:
@@ -73,7 +74,11 @@ class Countdown(Static):
         self.tick()
 
     def tick(self) -> None:
-        self.update(self._text())
+        text = self._text()
+        if text != self._shown:
+            # A countdown in minutes changes once a minute: no repaint in between.
+            self._shown = text
+            self.update(text)
         if self._deadline is not None and not self._finished and self.remaining_seconds == 0:
             self._finished = True
             self.post_message(self.Finished(self))

@@ -20,7 +20,8 @@ account_status = money_service.account_status
 
 
 @router.get("/v1/me/account", response_model=Account, responses=responses(401, 403))
-def get_account(member_number: MemberId, ctx: Ctx) -> Account:
+async def get_account(member_number: MemberId, ctx: Ctx) -> Account:
+    # On the event loop, as the money movements: see mock_server/auth.current_member.
     return member_account(ctx, member_number)
 
 

@@ -23,7 +23,7 @@ PATH = "/v1/me/borrowings"
     status_code=201,
     responses=responses(400, 401, 403, 409, 422, 423),
 )
-def create_borrowing(
+async def create_borrowing(
     member_number: MemberId, key: idempotent.IdempotencyKey, body: BorrowRequest, ctx: Ctx
 ) -> Response:
     """Borrow ``amount`` yen (1,000-yen units), paid to the registered bank account.
@@ -33,6 +33,8 @@ def create_borrowing(
     `ACCOUNT_SUSPENDED` / `CARD_LOST`, 423 `ACCOUNT_LOCKED`. They are stored under the
     Idempotency-Key and replayed like a success.
     """
+    # On the event loop (no thread-pool hop), like the session check: a movement is a few
+    # short transactions with no await inside (mock_server/auth.current_member says why).
     money_service.check_borrow_amount(body.amount)
 
     def movement(conn: sqlite3.Connection, now: datetime) -> Borrowing:

@@ -32,7 +32,7 @@ def quote_repayment(member_number: MemberId, body: RepaymentRequest, ctx: Ctx) -
 @router.post(
     PATH, response_model=Repayment, status_code=201, responses=responses(400, 401, 403, 409, 422)
 )
-def create_repayment(
+async def create_repayment(
     member_number: MemberId, key: idempotent.IdempotencyKey, body: RepaymentRequest, ctx: Ctx
 ) -> Response:
     """Repay ``amount`` yen (1-yen units, at most the payoff amount) from ``bank_code``.
@@ -41,6 +41,7 @@ def create_repayment(
     (`details.payoff_amount`). Allowed in every account status. Stored under the
     Idempotency-Key and replayed like a success.
     """
+    # On the event loop, like the borrowing (mock_server/auth.current_member says why).
     money_service.check_repayment_amount(body.amount)
 
     def movement(conn: sqlite3.Connection, now: datetime) -> Repayment:

@@ -10,7 +10,14 @@ from fastapi import APIRouter, Request, Response
 
 from acom_contract.schemas import LoginRequest, LoginResult
 from mock_server import money_service
-from mock_server.auth import Ctx, bearer_token
+from mock_server.auth import (
+    LOGIN_ATTEMPT_KEPT,
+    AbandonedAttempt,
+    Ctx,
+    LoginAttempt,
+    attempt_closed,
+    bearer_token,
+)
 from mock_server.context import Context
 from mock_server.domain import lockout
 from mock_server.errors import ApiError, responses, validation_error
@@ -48,9 +55,9 @@ def _locked() -> ApiError:
     "/v1/sessions",
     response_model=LoginResult,
     status_code=201,
-    responses=responses(401, 403, 422, 423, 429, 503),
+    responses=responses(401, 403, 409, 422, 423, 429, 503),
 )
-def login(body: LoginRequest, request: Request, ctx: Ctx) -> LoginResult:
+def login(body: LoginRequest, request: Request, ctx: Ctx, attempt: LoginAttempt) -> LoginResult:
     if not _MEMBER_NUMBER.fullmatch(body.member_number):
         raise validation_error("member_number", "must be exactly 8 ASCII digits")
     pin = body.pin.get_secret_value()
@@ -63,7 +70,10 @@ def login(body: LoginRequest, request: Request, ctx: Ctx) -> LoginResult:
     with ctx.store.write() as conn:
         failures, oldest = members.address_failures_since(conn, address, now - RATE_WINDOW)
         error: ApiError | None
-        if failures >= settings.failed_logins_per_address_per_hour:
+        if attempt is not None and sessions.attempt_seen(conn, attempt):
+            # Its client gave up and said so: no PIN check, no session.
+            error = attempt_closed()
+        elif failures >= settings.failed_logins_per_address_per_hour:
             wait = 1
             if oldest is not None:
                 wait = max(1, int((parse(oldest) + RATE_WINDOW - now).total_seconds()) + 1)
@@ -86,9 +96,11 @@ def login(body: LoginRequest, request: Request, ctx: Ctx) -> LoginResult:
             if error is None:
                 token = new_token()
                 absolute = now + settings.absolute_timeout
-                sessions.create(
-                    conn, token_hash(token), "member", body.member_number, now, absolute
-                )
+                digest = token_hash(token)
+                sessions.create(conn, digest, "member", body.member_number, now, absolute)
+                if attempt is not None:
+                    sessions.attempt_opened(conn, attempt, "member", digest, now)
+                    sessions.prune_attempts(conn, now - LOGIN_ATTEMPT_KEPT)
                 members.prune_address_failures(conn, now - RATE_WINDOW)
                 return LoginResult(
                     token=token,
@@ -153,4 +165,18 @@ def logout(request: Request, ctx: Ctx) -> Response:
         if row["kind"] != "member":
             raise ApiError(403, "FORBIDDEN", "Staff sessions end at /v1/staff/sessions/current.")
         sessions.revoke(conn, digest, ctx.now(), "logout")
+    return Response(status_code=204)
+
+
+@router.delete("/v1/sessions/attempt", status_code=204, responses=responses(422, 503))
+def abandon_login(attempt: AbandonedAttempt, ctx: Ctx) -> Response:
+    """Abandon a login whose answer the client did not get (its deadline, a lost connection).
+
+    Ends the session that login opened; if it has not opened one yet, it never will
+    (``409 LOGIN_ATTEMPT_CLOSED``). Answers 204 whether or not there was anything to end.
+    """
+    now = ctx.now()
+    with ctx.store.write() as conn:
+        sessions.abandon_attempt(conn, attempt, "member", now)
+        sessions.prune_attempts(conn, now - LOGIN_ATTEMPT_KEPT)
     return Response(status_code=204)

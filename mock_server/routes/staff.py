@@ -31,7 +31,15 @@ from acom_contract.schemas import (
     SuspendRequest,
     UnlockRequest,
 )
-from mock_server.auth import Ctx, StaffId, bearer_token
+from mock_server.auth import (
+    LOGIN_ATTEMPT_KEPT,
+    AbandonedAttempt,
+    Ctx,
+    LoginAttempt,
+    StaffId,
+    attempt_closed,
+    bearer_token,
+)
 from mock_server.domain import lockout
 from mock_server.domain.pin_rules import weak_pin_reason
 from mock_server.errors import ApiError, responses, validation_error
@@ -233,9 +241,11 @@ def _refuse_login(
     "/sessions",
     response_model=StaffLoginResult,
     status_code=201,
-    responses=responses(401, 422, 423, 429, 503),
+    responses=responses(401, 409, 422, 423, 429, 503),
 )
-def staff_login(body: StaffLoginRequest, request: Request, ctx: Ctx) -> StaffLoginResult:
+def staff_login(
+    body: StaffLoginRequest, request: Request, ctx: Ctx, attempt: LoginAttempt
+) -> StaffLoginResult:
     """Log in; 5 consecutive wrong passwords lock the staff ID until an admin unlocks it.
 
     Failed logins from one address are throttled (``RATE_LIMITED`` with ``Retry-After``).
@@ -246,20 +256,22 @@ def staff_login(body: StaffLoginRequest, request: Request, ctx: Ctx) -> StaffLog
     with ctx.store.write() as conn:
         limit = settings.staff_failed_logins_per_address_per_hour
         error = _throttled(conn, address, now, limit)
+        if error is None and attempt is not None and sessions.attempt_seen(conn, attempt):
+            # Its client gave up and said so: no password check, no session.
+            error = attempt_closed()
         if error is None:
             error = _refuse_login(
                 ctx, conn, body.staff_id, body.password.get_secret_value(), address, now
             )
         if error is None:
             token = new_token()
+            digest = token_hash(token)
             sessions.create(
-                conn,
-                token_hash(token),
-                "staff",
-                body.staff_id,
-                now,
-                now + settings.absolute_timeout,
+                conn, digest, "staff", body.staff_id, now, now + settings.absolute_timeout
             )
+            if attempt is not None:
+                sessions.attempt_opened(conn, attempt, "staff", digest, now)
+                sessions.prune_attempts(conn, now - LOGIN_ATTEMPT_KEPT)
             audit.add(conn, now, "staff", body.staff_id, "login")
             staff_store.prune_address_failures(conn, now - STAFF_RATE_WINDOW)
     if error is not None:
@@ -280,6 +292,22 @@ def staff_logout(staff_id: StaffId, request: Request, ctx: Ctx) -> Response:
     with ctx.store.write() as conn:
         sessions.revoke(conn, digest, now, "logout")
         audit.add(conn, now, "staff", staff_id, "logout")
+    return Response(status_code=204)
+
+
+@router.delete("/sessions/attempt", status_code=204, responses=responses(422, 503))
+def abandon_staff_login(attempt: AbandonedAttempt, ctx: Ctx) -> Response:
+    """Abandon a staff login whose answer the client did not get.
+
+    Ends the session that login opened (audited under its staff ID); if it has not opened
+    one yet, it never will. Answers 204 whether or not there was anything to end.
+    """
+    now = ctx.now()
+    with ctx.store.write() as conn:
+        staff_id = sessions.abandon_attempt(conn, attempt, "staff", now)
+        if staff_id is not None:
+            audit.add(conn, now, "staff", staff_id, "login_abandoned")
+        sessions.prune_attempts(conn, now - LOGIN_ATTEMPT_KEPT)
     return Response(status_code=204)
 
 

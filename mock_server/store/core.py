@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from mock_server.store import ddl_money, ddl_services, staff
+from mock_server.store import ddl_money, ddl_services, sessions, staff
 
 # Bump when a table changes. A mock database with another version is rebuilt from the
 # roster at start (it holds demo data only); see docs/architecture.md.
@@ -235,9 +235,8 @@ class Store:
                 for table in tables:
                     conn.execute(f'DROP TABLE IF EXISTS "{table["name"]}"')
                 version = None
-            for statement in (SCHEMA + ddl_money.SCHEMA + ddl_services.SCHEMA + staff.SCHEMA).split(
-                ";"
-            ):
+            schemas = (SCHEMA, ddl_money.SCHEMA, ddl_services.SCHEMA, staff.SCHEMA, sessions.SCHEMA)
+            for statement in ";".join(schemas).split(";"):
                 if statement.strip():
                     conn.execute(statement)
             conn.execute(

@@ -42,6 +42,12 @@ async def until(pilot: Pilot[Any], condition: Callable[[], bool], limit: float =
         await pilot.pause(0.02)
 
 
+def shown(app: App[Any], screen_class: type[Any]) -> bool:
+    """``screen_class`` is on top and mounted: its widgets can be queried (on the stack
+    alone, a screen may not have composed yet on a loaded machine)."""
+    return isinstance(app.screen, screen_class) and app.screen.is_mounted
+
+
 def press_enter_in_pin(pilot: Pilot[Any], member_number: str) -> None:
     screen = pilot.app.screen
     screen.query_one("#member-number", Input).value = member_number
@@ -104,7 +110,7 @@ async def test_a_slow_server_does_not_hold_the_dashboard_back(
         await pilot.press("enter")
         # Login (slow), then the dashboard's first fetch (slow): after the short wait the
         # dashboard is shown without its figures, busy, and fills in when they come.
-        await until(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        await until(pilot, lambda: shown(app, DashboardScreen))
         screen = app.screen
         assert isinstance(screen, DashboardScreen)
         assert screen.account is None
@@ -125,7 +131,7 @@ async def test_a_slow_server_does_not_hold_the_statements_back(
         app = pilot.app
         await demo.admin.set_faults(FaultSettings(latency_ms=SLOW_MS))
         await pilot.press("3")
-        await until(pilot, lambda: isinstance(app.screen, StatementsScreen))
+        await until(pilot, lambda: shown(app, StatementsScreen))
         screen = app.screen
         assert isinstance(screen, StatementsScreen)
         assert screen.table.row_count == 0
@@ -151,7 +157,7 @@ async def test_a_second_enter_while_logging_in_does_not_log_in_twice(
         await pilot.pause(0.05)
         app.screen.query_one("#pin", Input).value = PIN
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        await until(pilot, lambda: shown(app, DashboardScreen))
         await demo.admin.set_faults(FaultSettings())
         await settle(pilot)
         assert transport.paths("POST").count("/v1/sessions") == 1
@@ -373,7 +379,7 @@ async def test_a_slow_form_refuses_typing_until_it_is_filled(
             await settle(pilot)
         await demo.admin.set_faults(FaultSettings(latency_ms=SLOW_MS))
         await pilot.press(keys[-1])
-        await until(pilot, lambda: isinstance(app.screen, screen_class))
+        await until(pilot, lambda: shown(app, screen_class))
         screen = app.screen
         assert getattr(screen, filled) is None
         # Shown before its answer (after the short wait), and at once not taking input.

@@ -8,9 +8,8 @@ own ID.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from pydantic import SecretStr
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,6 +23,9 @@ from acom_tui.widgets.banner import Banner, BannerVariant
 from acom_tui.widgets.form_input import FormInput
 from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.prose import Prose
+
+if TYPE_CHECKING:
+    from pydantic import SecretStr
 
 __all__ = ["PasswordInput", "StaffLoginScreen"]
 
@@ -115,6 +117,10 @@ class StaffLoginScreen(StaffScreen[None]):
             self.show_status(t("staff.login.password_empty"))
             password_input.focus()
             return
+        # pydantic is not needed to draw the login screen (issue 16: start-up under load);
+        # by the time a password is submitted the backend has imported it.
+        from pydantic import SecretStr
+
         password = SecretStr(password_input.value)
         password_input.value = ""
         self.query_one("#staff-login-status", Banner).clear()

@@ -111,8 +111,14 @@ async def test_login_is_not_retried_when_the_answer_is_lost() -> None:
     async with make_client(recorder, handler) as client:
         with pytest.raises(errors.RequestTimeout):
             await client.login("10000001", "4829")
-    assert len(recorder.requests) == 1
-    assert recorder.sleeps == []
+    logins = [r for r in recorder.requests if r.method == "POST"]
+    assert len(logins) == 1
+    # The login may have opened a session: the client abandons that attempt instead
+    # (test_client_login_abandon.py), and only that request is retried.
+    abandons = [r for r in recorder.requests if r.method == "DELETE"]
+    assert abandons
+    assert {r.url.path for r in abandons} == {"/v1/sessions/attempt"}
+    assert {r.headers["Login-Attempt"] for r in abandons} == {logins[0].headers["Login-Attempt"]}
 
 
 # --- money movements and idempotency -------------------------------------------------------

@@ -1,0 +1,150 @@
+"""The focused input's cursor stops blinking after a rest without keys, in both apps.
+
+A blinking cursor repaints twice a second for ever; 50 idle support consoles paid most of
+their CPU for it (docs/performance.md). The apps rest the blink after a few seconds without
+a key, the cursor shown standing still, and blink again at the next key. The apps run here
+with animations on (the snapshots run with them off, where nothing blinks at all), and the
+rest period is shortened so the real timer can be waited for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from staff_support import staff_backend
+from textual.app import App
+from textual.widgets import Input
+from tui_support import settle
+
+from acom_tui.api.demo import Demo
+from acom_tui.app import AcomApp
+from acom_tui.session import demo_backend
+from acom_tui.staff.app import StaffApp
+
+REST_S = 0.3
+
+
+def member_app(demo: Demo, animations: bool) -> AcomApp:
+    return AcomApp(demo_backend(demo), lang="en", animations=animations)
+
+
+def staff_app(demo: Demo, animations: bool) -> StaffApp:
+    backend, _transport = staff_backend(demo)
+    return StaffApp(backend, lang="en", animations=animations)
+
+
+APPS = {"member": member_app, "staff": staff_app}
+
+
+def build(make_demo: Callable[[], Demo], which: str, *, animations: bool = True) -> Any:
+    app = APPS[which](make_demo(), animations)
+    app.cursor_rest.after = REST_S
+    return app
+
+
+async def rest(pilot: Any) -> None:
+    """Wait out the rest period on the app's own timer."""
+    await asyncio.sleep(REST_S * 2)
+    await pilot.pause()
+
+
+def focused_input(app: App[Any]) -> Input:
+    focused = app.focused
+    assert isinstance(focused, Input), f"the focus is on {focused!r}"
+    return focused
+
+
+@pytest.mark.parametrize("which", sorted(APPS))
+async def test_the_cursor_rests_without_keys_and_blinks_again_at_the_next(
+    make_demo: Callable[[], Demo], which: str
+) -> None:
+    app = build(make_demo, which)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        field = focused_input(app)
+        assert field.cursor_blink
+
+        await rest(pilot)
+        assert not field.cursor_blink, "still blinking after a rest without keys"
+        assert app.cursor_rest.resting
+
+        await pilot.press("1")
+        assert field.cursor_blink, "a key did not wake the cursor"
+        assert field.value.endswith("1")
+
+        await rest(pilot)
+        assert not field.cursor_blink
+
+
+@pytest.mark.parametrize("which", sorted(APPS))
+async def test_keys_keep_the_cursor_blinking(make_demo: Callable[[], Demo], which: str) -> None:
+    app = build(make_demo, which)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        field = focused_input(app)
+        for _ in range(4):
+            await asyncio.sleep(REST_S / 2)
+            await pilot.press("1")
+            assert field.cursor_blink
+
+
+async def test_a_rested_input_blinks_again_when_it_next_gets_the_focus(
+    make_demo: Callable[[], Demo],
+) -> None:
+    app = build(make_demo, "staff")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        first = focused_input(app)
+        other = next(f for f in app.screen.query(Input) if f is not first)
+        await rest(pilot)
+        assert not first.cursor_blink
+
+        # The focus moves without a key (a screen did it): the rested input is left alone,
+        # its blink paused by Textual, until it has the focus again.
+        other.focus()
+        await pilot.pause()
+        assert not first.cursor_blink
+        first.focus()
+        await pilot.pause()
+
+        assert first.cursor_blink
+
+
+@pytest.mark.parametrize("which", sorted(APPS))
+async def test_a_cursor_that_never_blinks_is_left_alone(
+    make_demo: Callable[[], Demo], which: str
+) -> None:
+    # Animations off (slow links, snapshots): the screens turned the blink off for good.
+    app = build(make_demo, which, animations=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        field = focused_input(app)
+        assert not field.cursor_blink
+        await rest(pilot)
+        await pilot.press("1")
+
+        assert not field.cursor_blink
+        assert not app.cursor_rest.resting
+
+
+async def test_an_input_the_app_focuses_without_a_key_rests_too(
+    make_demo: Callable[[], Demo],
+) -> None:
+    # After a login the next screen focuses its input; after a timed-out login the form
+    # focuses a field again: no key follows, and that cursor must not blink for ever.
+    app = build(make_demo, "staff")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        first = focused_input(app)
+        other = next(f for f in app.screen.query(Input) if f is not first)
+        await rest(pilot)
+
+        other.focus()
+        await pilot.pause()
+        assert other.cursor_blink
+        await rest(pilot)
+
+        assert not other.cursor_blink
