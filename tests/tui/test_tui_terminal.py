@@ -116,12 +116,18 @@ def spawn(tmp_path: Path) -> Iterator[Callable[..., Terminal]]:
     }
 
     def start(*args: str) -> Terminal:
+        # Everything the child needs is made before the fork: between fork and exec the
+        # child of a threaded process does nothing but exec.
+        path, argv = str(SCRIPT), ["acom-tui", *args]
         pid, master = os.forkpty()
         if pid == 0:  # the child: becomes acom-tui, its terminal the pty's slave end
             try:
-                os.execve(str(SCRIPT), ["acom-tui", *args], env)
+                os.execve(path, argv, env)
             finally:
                 os._exit(127)
+        # Later children must not hold this master open (a dropped terminal would then
+        # never hang up), as sshd keeps each session's pty to itself.
+        os.set_inheritable(master, False)
         fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
         terminal = Terminal(pid, master)
         started.append(terminal)
