@@ -10,9 +10,12 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
+import threading
 import time
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -129,6 +132,25 @@ class MockServer:
 
     def output(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
+
+    def hold_write_lock(self, seconds: float) -> threading.Thread:
+        """Hold the database's write lock for ``seconds`` from a connection of another
+        thread, as a slow writer of another worker would; returns once it is held (join
+        the thread to wait for its release)."""
+        taken = threading.Event()
+
+        def hold() -> None:
+            with closing(sqlite3.connect(self.db, isolation_level=None, timeout=10)) as db:
+                db.execute("BEGIN IMMEDIATE")
+                taken.set()
+                time.sleep(seconds)
+                db.execute("ROLLBACK")
+
+        holder = threading.Thread(target=hold, name="write-lock-holder")
+        holder.start()
+        if not taken.wait(10):
+            raise ServerFailed("the write lock was not free within 10 s")
+        return holder
 
     def __enter__(self) -> MockServer:
         if self.process is None:

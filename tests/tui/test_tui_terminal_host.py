@@ -67,18 +67,7 @@ def test_every_console_exits_and_logs_out_when_all_terminals_drop_at_once(
 
 @contextmanager
 def write_lock_held(mock: MockServer, seconds: float) -> Iterator[threading.Thread]:
-    taken = threading.Event()
-
-    def hold() -> None:
-        with closing(sqlite3.connect(mock.db, isolation_level=None, timeout=10)) as db:
-            db.execute("BEGIN IMMEDIATE")
-            taken.set()
-            time.sleep(seconds)
-            db.execute("ROLLBACK")
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    assert taken.wait(10)
+    holder = mock.hold_write_lock(seconds)
     try:
         yield holder
     finally:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import sys
-import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, closing
@@ -45,18 +44,7 @@ def server(tmp_path: Path) -> Iterator[MockServer]:
 @asynccontextmanager
 async def write_lock_held(server: MockServer, seconds: float) -> AsyncIterator[None]:
     """Hold the server database's write lock for ``seconds`` from another connection."""
-    taken = threading.Event()
-
-    def hold() -> None:
-        with closing(sqlite3.connect(server.db, isolation_level=None, timeout=10)) as db:
-            db.execute("BEGIN IMMEDIATE")
-            taken.set()
-            time.sleep(seconds)
-            db.execute("ROLLBACK")
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    assert await asyncio.to_thread(taken.wait, 10)
+    holder = await asyncio.to_thread(server.hold_write_lock, seconds)
     try:
         yield
     finally:
