@@ -7,7 +7,7 @@ choose one, with its explanation under the list.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar, Final, Literal
+from typing import ClassVar, Final, Literal, get_args
 
 from textual import on
 from textual.app import ComposeResult
@@ -48,18 +48,9 @@ class DemoAction:
         return t(f"demo.help.{self.id}")
 
 
+# In the menu's order, which is ActionId's.
 DEMO_ACTIONS: Final[tuple[DemoAction, ...]] = tuple(
-    DemoAction(action_id)
-    for action_id in (
-        "next_due",
-        "overdue",
-        "maintenance_soon",
-        "maintenance",
-        "plus_15m",
-        "plus_1h",
-        "plus_1d",
-        "reset",
-    )
+    DemoAction(action_id) for action_id in get_args(ActionId)
 )
 
 
