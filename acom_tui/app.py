@@ -30,12 +30,20 @@ from acom_tui.palette import KeyCommands, open_palette
 from acom_tui.screens.base import AcomScreen, preload_screen_css
 from acom_tui.screens.login import LoginScreen
 from acom_tui.screens.too_small import SizeGuard
-from acom_tui.session import LOGOUT_TIMEOUT_S, Backend, ServerClock, Session, system_now
+from acom_tui.session import (
+    LOGOUT_TIMEOUT_S,
+    Backend,
+    ServerClock,
+    Session,
+    next_idle_change,
+    system_now,
+)
 from acom_tui.shell import BackendSlot
 from acom_tui.signals import AccountChanged
 from acom_tui.terminal import hangup_aware
 from acom_tui.themes import DEFAULT_THEME, apply_theme
 from acom_tui.widgets.cursor_rest import CursorRest
+from acom_tui.widgets.heartbeat import Heartbeat, seconds_until, soonest
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -114,6 +122,7 @@ class AcomApp(App[int], inherit_bindings=False):
         self._after_first_paint_hook = after_first_paint
         self.size_guard = SizeGuard(self)
         self.cursor_rest = CursorRest(self)
+        self.beats = Heartbeat(self, self.heartbeat, self._next_beat_in)
         self._credentials = credentials
         self.remembered_member_number: str | None = None
         # Logged in with a one-time PIN from the support desk: the PIN change comes first.
@@ -180,7 +189,7 @@ class AcomApp(App[int], inherit_bindings=False):
             self.set_keymap(dict(self._keymap_setting))
         self.size_guard.start()
         self.cursor_rest.start()
-        self.set_interval(1.0, self.heartbeat, name="heartbeat")
+        self.beats.start()
         self.call_after_refresh(self._after_first_paint)
 
     def _apply_theme(self, name: str) -> None:
@@ -271,6 +280,7 @@ class AcomApp(App[int], inherit_bindings=False):
         """Learn the server's time and the next maintenance from ``GET /v1/status``."""
         self.server_clock.observe(status.server_time)
         self.next_maintenance = status.next_maintenance
+        self.beats.plan()
 
     async def open_dashboard(self) -> None:
         """The dashboard, or first the forced PIN change after a one-time PIN."""
@@ -310,7 +320,9 @@ class AcomApp(App[int], inherit_bindings=False):
             self._ending = False
 
     async def heartbeat(self) -> None:
-        """Once a second: tick the visible countdowns, warn or log out when idle.
+        """Tick the visible countdowns, warn or log out when idle, leave for maintenance.
+
+        Runs when :meth:`_next_beat_in` says something is due (``widgets/heartbeat.py``).
 
         Tests move the mock clock and call this directly instead of waiting.
         """
@@ -323,6 +335,21 @@ class AcomApp(App[int], inherit_bindings=False):
             with contextlib.suppress(NoMatches):
                 screen.heartbeat()
         await self._check_session()
+
+    def _next_beat_in(self) -> float | None:
+        if not self.screen_stack:
+            return None
+        now = self.server_clock.now()
+        screen = self.screen
+        waits = [screen.next_beat_in(now) if isinstance(screen, AcomScreen | AcomModal) else None]
+        session = self.session
+        if session is not None and not self._ending:
+            waits.append(
+                seconds_until(next_idle_change(session.expires_at, now, self.idle_warning), now)
+            )
+            upcoming = self.next_maintenance
+            waits.append(seconds_until(upcoming.starts_at if upcoming else None, now))
+        return soonest(waits)
 
     async def _check_session(self) -> None:
         session = self.session

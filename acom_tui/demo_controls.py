@@ -201,7 +201,7 @@ async def _follow_clock(app: AcomApp, backend: Backend) -> None:
             await app.end_session("login.reason.maintenance")
         if not any(isinstance(screen, MaintenanceScreen) for screen in app.screen_stack):
             await app.push_screen(MaintenanceScreen(current.ends_at if current else None))
-    await app.heartbeat()
+    await app.beats.beat()
 
 
 # --- the palette and the F12 menu ----------------------------------------------------------

@@ -39,6 +39,7 @@ __all__ = [
     "Session",
     "demo_backend",
     "idle_phase",
+    "next_idle_change",
     "open_demo_backend",
     "open_server_backend",
     "system_now",
@@ -146,6 +147,16 @@ def idle_phase(
     if remaining <= math.ceil(warning.total_seconds()):
         return "warning", remaining
     return "active", remaining
+
+
+def next_idle_change(
+    expires_at: datetime | None, now: datetime, warning: timedelta
+) -> datetime | None:
+    """When :func:`idle_phase` next changes its answer (warning, then expiry), or None."""
+    if expires_at is None:
+        return None
+    warning_from = expires_at - timedelta(seconds=math.ceil(warning.total_seconds()))
+    return next((moment for moment in (warning_from, expires_at) if moment > now), None)
 
 
 class Session:

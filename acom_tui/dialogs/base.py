@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, TypeVar, cast
 
 from textual.screen import ModalScreen
 
-from acom_tui.widgets.countdown import tick_countdowns
+from acom_tui.widgets.heartbeat import OnTheBeat
 
 if TYPE_CHECKING:
     from acom_tui.app import AcomApp
@@ -16,7 +16,7 @@ __all__ = ["AcomModal"]
 ResultT = TypeVar("ResultT")
 
 
-class AcomModal(ModalScreen[ResultT]):
+class AcomModal(OnTheBeat, ModalScreen[ResultT]):
     """A dialog over the current screen.
 
     A dialog whose box has the class ``dialog`` (and its title ``dialog-title``) gets the
@@ -42,6 +42,3 @@ class AcomModal(ModalScreen[ResultT]):
     @property
     def acom(self) -> AcomApp:
         return cast("AcomApp", self.app)
-
-    def heartbeat(self) -> None:
-        tick_countdowns(self)

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 from acom_tui.i18n import t
-from acom_tui.widgets.countdown import tick_countdowns
+from acom_tui.widgets.heartbeat import OnTheBeat
 from acom_tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
@@ -87,7 +87,7 @@ def busy(widget: Widget, after: float = BUSY_INDICATOR_AFTER_S) -> Iterator[None
             widget.loading = False
 
 
-class AcomScreen(Screen[ResultT]):
+class AcomScreen(OnTheBeat, Screen[ResultT]):
     """A full screen of the app.
 
     A screen that shows data from the server can fetch it before it is pushed: it
@@ -156,10 +156,6 @@ class AcomScreen(Screen[ResultT]):
     @property
     def acom(self) -> AcomApp:
         return cast("AcomApp", self.app)
-
-    def heartbeat(self) -> None:
-        """Called by the app once a second while this screen is on top."""
-        tick_countdowns(self)
 
     def title_bar(self, where: str) -> TitleBar:
         badge = t("app.demo_badge") if self.acom.is_demo else ""

@@ -188,6 +188,8 @@ def describe_arrival(kind: TransferKind, arrives_at: datetime, now: datetime) ->
 
 class BorrowScreen(MoneyScreen):
     CSS_PATH = "borrow.tcss"
+    # The transfer prediction moves with the clock (23:49 is instant, 23:50 tomorrow).
+    BEATS_EVERY_SECOND = True
     FORM_ID = "#borrow-form"
     BUSY_ID = "#borrow-body"
     AUTO_FOCUS = "#borrow-amount"

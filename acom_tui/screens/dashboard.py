@@ -13,7 +13,7 @@ import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -30,6 +30,7 @@ from acom_tui.screens.services import SERVICES, build_screen, service
 from acom_tui.signals import AccountChanged
 from acom_tui.widgets.banner import Banner
 from acom_tui.widgets.figures import Emphasis, Figure, Figures
+from acom_tui.widgets.heartbeat import TICK_S, seconds_until, soonest
 from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.sparkline import BalanceHistory
 
@@ -288,7 +289,7 @@ class DashboardScreen(AcomScreen[None]):
     def _update_maintenance(self) -> None:
         banner = next(iter(self.query("#dash-maintenance").results(Banner)), None)
         if banner is None:
-            return  # the app's one-second timer can fire before compose has finished
+            return  # the app's heartbeat can fire before compose has finished
         text = maintenance_warning(self.acom.next_maintenance, self.acom.server_clock.now())
         if text:
             banner.show(text)
@@ -298,6 +299,16 @@ class DashboardScreen(AcomScreen[None]):
     def heartbeat(self) -> None:
         super().heartbeat()
         self._update_maintenance()
+
+    def next_beat_in(self, now: datetime) -> float | None:
+        # The maintenance banner: shown (its minutes count down) within the warning period.
+        window = self.acom.next_maintenance
+        if window is None:
+            return super().next_beat_in(now)
+        banner_from = window.starts_at - timedelta(seconds=MAINTENANCE_WARNING_S)
+        if banner_from <= now < window.starts_at:
+            return TICK_S
+        return soonest((super().next_beat_in(now), seconds_until(banner_from, now)))
 
     # --- services ---------------------------------------------------------------------
 

@@ -501,6 +501,8 @@ def validity_text(document: Document, today: date) -> str:
 
 class DocumentsScreen(AcomScreen[None]):
     CSS_PATH = "settings.tcss"
+    # A document under review is looked at again every so often.
+    BEATS_EVERY_SECOND = True
     AUTO_FOCUS = "#docs-table"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f4", "upload", "settings.keys.new_document", id="documents.upload"),

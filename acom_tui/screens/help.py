@@ -47,6 +47,8 @@ HELP_TOPICS: tuple[str, ...] = (
 
 class HelpScreen(AcomScreen[None]):
     CSS_PATH = "help.tcss"
+    # The support desk's line says whether it is open now.
+    BEATS_EVERY_SECOND = True
     AUTO_FOCUS = "#help-topics"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "keys.back", id="help.back"),

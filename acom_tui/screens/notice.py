@@ -26,6 +26,8 @@ __all__ = ["NoticeScreen"]
 
 class NoticeScreen(AcomScreen[None]):
     CSS_PATH = "notice.tcss"
+    # The support desk's line says whether it is open now.
+    BEATS_EVERY_SECOND = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "keys.back", id="notice.back"),
     ]

@@ -7,8 +7,9 @@ resizing back pops it, and the screen beneath comes back as it was (same focus, 
 field contents). Every screen of both apps is laid out for 80x24, so the limit is one.
 
 :class:`SizeGuard` is what both apps share: ``admits`` is asked for every input event
-before Textual routes it, ``check`` after every resize and twice a second (a screen
-pushed meanwhile, say an idle warning, goes under the message again).
+before Textual routes it, ``check`` after every resize and every change of the screen on
+top (a screen pushed meanwhile, say an idle warning, goes under the message again). It
+has no timer of its own: an idle console must not wake up to look at its size.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from acom_tui.i18n import t
 __all__ = ["MIN_SIZE", "SizeGuard", "TooSmallScreen"]
 
 MIN_SIZE = Size(80, 24)
-_CHECK_INTERVAL_S = 0.5
 _QUIT_ACTIONS = ("quit", "app.quit")
 
 
@@ -99,7 +99,10 @@ class SizeGuard:
     def start(self) -> None:
         """From the app's ``on_mount``: its first screen is on the stack by then."""
         self.size = self.app.size
-        self.app.set_interval(_CHECK_INTERVAL_S, self.check, name="size-guard")
+        self.app.screen_change_signal.subscribe(self.app, self._screen_changed)
+        self.check()
+
+    def _screen_changed(self, _screen: Screen[Any]) -> None:
         self.check()
 
     def resized(self, size: Size) -> None:

@@ -22,7 +22,7 @@ from acom_tui.i18n import set_language, t
 from acom_tui.keys import key_display, key_rows
 from acom_tui.palette import KeyCommands, open_palette
 from acom_tui.screens.too_small import SizeGuard
-from acom_tui.session import LOGOUT_TIMEOUT_S, ServerClock, system_now
+from acom_tui.session import LOGOUT_TIMEOUT_S, ServerClock, next_idle_change, system_now
 from acom_tui.shell import BackendSlot
 from acom_tui.staff import errors as staff_errors
 from acom_tui.staff.screens.base import StaffModal, StaffScreen
@@ -31,6 +31,7 @@ from acom_tui.staff.session import StaffBackend, StaffSession
 from acom_tui.terminal import hangup_aware
 from acom_tui.themes import DEFAULT_THEME, apply_theme
 from acom_tui.widgets.cursor_rest import CursorRest
+from acom_tui.widgets.heartbeat import Heartbeat, seconds_until, soonest
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -97,6 +98,7 @@ class StaffApp(App[int], inherit_bindings=False):
         self.session: StaffSession | None = None
         self.size_guard = SizeGuard(self)
         self.cursor_rest = CursorRest(self)
+        self.beats = Heartbeat(self, self.heartbeat, self._next_beat_in)
         self.idle_warning = timedelta(seconds=idle_warning_seconds)
         self._ending = False
         self._requested_theme = theme or DEFAULT_THEME
@@ -145,7 +147,7 @@ class StaffApp(App[int], inherit_bindings=False):
             self.set_keymap(self._keymap_setting)
         self.size_guard.start()
         self.cursor_rest.start()
-        self.set_interval(1.0, self.heartbeat, name="heartbeat")
+        self.beats.start()
         if self._slot.backend is None:
             self.call_after_refresh(self._open_backend)
 
@@ -194,13 +196,27 @@ class StaffApp(App[int], inherit_bindings=False):
             self._ending = False
 
     async def heartbeat(self) -> None:
-        """Once a second: tick countdowns, warn or log out when idle (tests call it)."""
+        """Tick countdowns, warn or log out when idle (tests call it); when due, as planned
+        by :meth:`_next_beat_in` (``widgets/heartbeat.py``)."""
         if not self.screen_stack:
             return  # the app is closing: its screens are already gone
         screen = self.screen
         if isinstance(screen, StaffScreen | StaffModal) and screen.is_mounted:
             screen.heartbeat()
         await self._check_session()
+
+    def _next_beat_in(self) -> float | None:
+        if not self.screen_stack:
+            return None
+        now = self.server_clock.now()
+        screen = self.screen
+        waits = [screen.next_beat_in(now) if isinstance(screen, StaffScreen | StaffModal) else None]
+        session = self.session
+        if session is not None and not self._ending:
+            waits.append(
+                seconds_until(next_idle_change(session.expires_at, now, self.idle_warning), now)
+            )
+        return soonest(waits)
 
     async def _check_session(self) -> None:
         session = self.session

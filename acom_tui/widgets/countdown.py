@@ -1,8 +1,9 @@
 """A live countdown to a moment in server time (maintenance end, idle logout, a wait).
 
-It does not run a timer of its own: the app's once-a-second heartbeat calls :meth:`tick`
-on every countdown of the visible screen, and the time comes from the app's clock. Tests
-move the mock clock and call the heartbeat; nothing sleeps.
+It does not run a timer of its own: the app's heartbeat calls :meth:`tick` on every
+countdown of the visible screen, every second while one is shown
+(``widgets/heartbeat.py``), and the time comes from the app's clock. Tests move the mock
+clock and call the heartbeat; nothing sleeps.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Session hygiene on the in-process mock, driven by moving the mock clock.
 
 The app's idle timer reads the demo server's clock; the tests move that clock with the
-admin handle and run one heartbeat (what the app's one-second timer does) instead of
+admin handle and run one heartbeat (what the app's timer does when a beat is due) instead of
 sleeping.
 """
 
@@ -188,7 +188,7 @@ async def test_maintenance_starting_while_logged_in_logs_out(
 async def test_a_heartbeat_after_the_app_closed_does_nothing(
     make_demo: Callable[[], Demo],
 ) -> None:
-    """The one-second timer can fire while the app shuts down, after its screens are gone.
+    """The heartbeat timer can fire while the app shuts down, after its screens are gone.
 
     A full CI run met it once: the tick raised ScreenStackError and failed the test it ended.
     """

@@ -104,10 +104,10 @@ async def fill_login(pilot: Pilot[Any], member_number: str, pin: str = PIN) -> N
 
 
 async def tick(pilot: Pilot[Any]) -> None:
-    """One heartbeat of the app (what its one-second timer does), then settle."""
+    """One heartbeat of the app (what its timer does when a beat is due), then settle."""
     app = pilot.app
     assert isinstance(app, AcomApp)
-    await app.heartbeat()
+    await app.beats.beat()
     await settle(pilot)
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, TypeVar, cast
 from textual.screen import ModalScreen, Screen
 
 from acom_tui.i18n import t
-from acom_tui.widgets.countdown import tick_countdowns
+from acom_tui.widgets.heartbeat import OnTheBeat
 from acom_tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
@@ -22,16 +22,12 @@ __all__ = ["StaffModal", "StaffScreen"]
 ResultT = TypeVar("ResultT")
 
 
-class StaffScreen(Screen[ResultT]):
+class StaffScreen(OnTheBeat, Screen[ResultT]):
     """A full screen of the staff console."""
 
     @property
     def staff(self) -> StaffApp:
         return cast("StaffApp", self.app)
-
-    def heartbeat(self) -> None:
-        """Called by the app once a second while this screen is on top."""
-        tick_countdowns(self)
 
     def title_bar(self, where: str) -> TitleBar:
         badge = t("app.demo_badge") if self.staff.is_demo else ""
@@ -41,12 +37,9 @@ class StaffScreen(Screen[ResultT]):
         return TitleBar(t("staff.app.title"), where, badge=badge)
 
 
-class StaffModal(ModalScreen[ResultT]):
+class StaffModal(OnTheBeat, ModalScreen[ResultT]):
     """A dialog of the staff console."""
 
     @property
     def staff(self) -> StaffApp:
         return cast("StaffApp", self.app)
-
-    def heartbeat(self) -> None:
-        tick_countdowns(self)
