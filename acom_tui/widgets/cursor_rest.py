@@ -7,8 +7,12 @@ blink after a few seconds without input (Windows' caret after 5 s, GNOME Termina
 10 s), and the cursor stays shown, standing still. Both apps do the same through one
 :class:`CursorRest`, fed every event from their ``on_event``: no screen has to know.
 
-Only the focused input is rested: Textual pauses the blink of every input without focus.
-An input whose blink a screen turned off (animations off) is never touched.
+Only focused inputs are rested: Textual pauses the blink of every input without focus.
+A screen covered by another keeps its focus, so its input would go on blinking unseen
+(Textual pauses the blink on a blur, and a covered screen's input gets none): when the
+screen on top changes, the focused inputs of the screens below are rested at once, and
+the one on top blinks again for a rest period. An input whose blink a screen turned off
+(animations off) is never touched.
 """
 
 from __future__ import annotations
@@ -21,7 +25,9 @@ from textual.widgets import Input
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.screen import Screen
     from textual.timer import Timer
+    from textual.widget import Widget
 
 __all__ = ["REST_AFTER_S", "CursorRest"]
 
@@ -51,6 +57,7 @@ class CursorRest:
     def start(self) -> None:
         """From the app's ``on_mount``."""
         self._timer = self.app.set_timer(self.after, self.rest, name="cursor-rest")
+        self.app.screen_change_signal.subscribe(self.app, self._screen_changed)
 
     def seen(self, event: events.Event) -> None:
         """Every event the app receives: a key wakes the cursor; a focus moved by the app
@@ -62,16 +69,27 @@ class CursorRest:
 
     def rest(self) -> None:
         """Stop the focused input's blink, the cursor shown (the timer's end; tests)."""
-        focused = self.app.focused
-        if isinstance(focused, Input) and focused.cursor_blink:
-            focused.cursor_blink = False
-            self._rested.add(focused)
+        self._stop(self.app.focused)
+
+    def _screen_changed(self, _screen: Screen[Any]) -> None:
+        top = self.app.screen
+        for screen in self.app.screen_stack:
+            if screen is not top:
+                self._stop(screen.focused)
+        self._wake()
+        self._restart()
+
+    def _stop(self, widget: Widget | None) -> None:
+        if isinstance(widget, Input) and widget.cursor_blink:
+            widget.cursor_blink = False
+            self._rested.add(widget)
 
     def _wake(self) -> None:
+        focused = self.app.focused
         for field in list(self._rested):
             if not field.is_attached:
                 self._rested.discard(field)
-            elif field.has_focus:
+            elif field is focused:
                 self._rested.discard(field)
                 field.cursor_blink = True
 

@@ -17,7 +17,7 @@ import pytest
 from staff_support import staff_backend
 from textual.app import App
 from textual.widgets import Input
-from tui_support import settle
+from tui_support import fill_login, settle
 
 from acom_tui.api.demo import Demo
 from acom_tui.app import AcomApp
@@ -178,3 +178,23 @@ async def test_an_input_the_app_focuses_without_a_key_rests_too(
 
         other.focus()
         await until(pilot, lambda: not other.cursor_blink)
+
+
+async def test_an_input_covered_by_another_screen_rests_at_once_and_blinks_when_back(
+    make_demo: Callable[[], Demo],
+) -> None:
+    """The login's focused field kept blinking under the dashboard (Textual pauses a blink
+    on a blur only): an idle member app woke twice a second for a field nobody saw."""
+    app = build(make_demo, "member")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        login = app.screen
+        await fill_login(pilot, "10000001")  # submitted from the PIN field
+        assert app.screen is not login
+        field = login.focused
+        assert isinstance(field, Input)
+        assert not field.cursor_blink
+        await pilot.press("f9")  # log out: the login screen is on top again
+        await settle(pilot)
+        assert app.screen is login
+        assert focused_input(app).cursor_blink
