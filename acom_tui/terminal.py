@@ -14,6 +14,15 @@ With the terminal gone there is nothing to restore, so once the app has left (lo
 its backend closed) the process ends at once instead of going through Textual's teardown:
 that teardown cost each console about 0.2 s of CPU, and 30 consoles whose terminals
 dropped together needed 3 s of two cores for it (docs/performance.md).
+
+An idle console sleeps. Textual's input loop waits for input at most 0.1 s at a time, to
+time out escape sequences and to see its exit event: ten wake-ups a second, for ever, in
+every console on the host. The driver's exit event is a :class:`_QuietGate`: to the input
+thread alone it also reads "set" once no input has come for :data:`QUIET_AFTER_S`, so
+Textual's loop returns, and the thread then sleeps in ``poll()`` with no timeout until the
+terminal has input (Textual's loop starts again, a parser of its own) or the driver really
+stops (``set`` wakes the sleeper). Nothing is pending after seconds without input: the
+parser times an escape sequence out after a tenth of a second.
 """
 
 from __future__ import annotations
@@ -26,11 +35,13 @@ import select
 import signal
 import sys
 import threading
+import time
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from textual.app import App
     from textual.driver import Driver
+    from textual.message import Message
 
 __all__ = [
     "EXIT_DEADLINE_S",
@@ -46,6 +57,9 @@ log = logging.getLogger("acom_tui.terminal")
 # process is gone before two, as SPEC 2.2 and issue 13 ask.
 LOGOUT_ON_LOSS_S = 1.0
 EXIT_DEADLINE_S = 1.8
+# An idle input thread stops polling after this long without input (a paste that pauses
+# this long halfway is not one paste any more).
+QUIET_AFTER_S = 5.0
 # Exit statuses as a shell reports a process killed by the signal (128 + number).
 EXIT_HANGUP = 128 + signal.SIGHUP
 EXIT_TERMINATED = 128 + signal.SIGTERM
@@ -90,6 +104,68 @@ def _exit_now(code: int, reason: str | None = None) -> None:
     for handler in logging.getLogger().handlers:
         handler.flush()
     os._exit(code)
+
+
+class _QuietGate(threading.Event):
+    """Textual's ``exit_event``, which also tells a quiet input thread to stop polling.
+
+    ``is_set`` is true for the driver as for Textual; for the input thread (once it has
+    called :meth:`enter`) it is true as well after :data:`QUIET_AFTER_S` without input.
+    ``set`` also wakes an input thread asleep in :meth:`sleep_until_input`.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._wake_read, self._wake_write = os.pipe()
+        os.set_blocking(self._wake_write, False)
+        self._input_thread: int | None = None
+        self.last_input = time.monotonic()
+
+    def enter(self) -> None:
+        """From the input thread: input is expected now."""
+        self._input_thread = threading.get_ident()
+        self.last_input = time.monotonic()
+
+    def is_set(self) -> bool:
+        if super().is_set():
+            return True
+        quiet = time.monotonic() - self.last_input >= QUIET_AFTER_S
+        return quiet and threading.get_ident() == self._input_thread
+
+    def set(self) -> None:
+        super().set()
+        if self._wake_write >= 0:
+            with contextlib.suppress(BlockingIOError):  # full: a wake is already waiting
+                os.write(self._wake_write, b"x")
+
+    def clear(self) -> None:
+        super().clear()
+        if self._wake_read >= 0:
+            os.set_blocking(self._wake_read, False)
+            with contextlib.suppress(BlockingIOError):
+                while os.read(self._wake_read, 64):
+                    pass
+
+    def sleep_until_input(self, fd: int) -> bool:
+        """Block until ``fd`` has input (or hangs up): True; or the gate is set: False."""
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        poller.register(self._wake_read, select.POLLIN)
+        while not super().is_set():
+            try:
+                if poller.poll():
+                    break
+            except InterruptedError:
+                continue
+        return not super().is_set()
+
+    def close(self) -> None:
+        """With the driver (its input thread has ended); ``set`` still works, waking nobody."""
+        wake_read, wake_write = self._wake_read, self._wake_write
+        self._wake_read = self._wake_write = -1
+        for fd in (wake_read, wake_write):
+            if fd >= 0:
+                os.close(fd)
 
 
 class _Departure:
@@ -153,6 +229,7 @@ else:
             # stop: a timeout to check a flag woke 50 idle consoles 250 times a second.
             self._stop_watch: int | None = None
             self._watchdog: threading.Thread | None = None
+            self.exit_event = self._gate = _QuietGate()
 
         def start_application_mode(self) -> None:
             super().start_application_mode()  # type: ignore[no-untyped-call]
@@ -178,13 +255,26 @@ else:
                 loop.remove_signal_handler(signal.SIGTERM)
             super().stop_application_mode()
 
+        def close(self) -> None:
+            super().close()
+            self._gate.close()
+
         def run_input_thread(self) -> None:
+            gate = self._gate
             try:
-                super().run_input_thread()
+                while True:
+                    gate.enter()
+                    super().run_input_thread()  # returns when stopped, or quiet
+                    if not gate.sleep_until_input(self.fileno):
+                        return
             except OSError as error:
                 # EIO: the terminal is gone. Textual would "panic" (a traceback for a
                 # terminal nobody sees) and skip the logout; leave in order instead.
                 self._lost(f"input failed: {error}")
+
+        def process_message(self, message: Message) -> None:
+            self._gate.last_input = time.monotonic()
+            super().process_message(message)
 
         def _on_signal(self, signum: int) -> None:
             if signum == signal.SIGTERM:

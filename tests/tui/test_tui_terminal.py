@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pytest
 
+from acom_tui.terminal import QUIET_AFTER_S
+from acom_tui.widgets.cursor_rest import REST_AFTER_S
 from benchmarks.mock_process import MockServer
 
 SCRIPT = Path(sys.executable).parent / "acom-tui"
@@ -224,3 +226,41 @@ def test_the_demo_exits_when_its_terminal_goes(spawn: Callable[..., Terminal]) -
     terminal.close_master()
     assert terminal.exit_status(within=EXIT_WITHIN_S) == 128 + signal.SIGHUP
     assert time.monotonic() - started < EXIT_WITHIN_S
+
+
+def wakeups(pid: int) -> int:
+    """How often the kernel has switched the process's threads out, all threads together."""
+    total = 0
+    for status in Path(f"/proc/{pid}/task").glob("*/status"):
+        for line in status.read_text().splitlines():
+            if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
+                total += int(line.split()[1])
+    return total
+
+
+F9 = b"\x1b[20~"
+
+
+def test_an_idle_console_sleeps_and_still_hears_keys_and_its_hang_up(
+    server: MockServer, spawn: Callable[..., Terminal]
+) -> None:
+    """Idle, nothing wakes the console (Textual's input loop alone woke it ten times a
+    second, issue 16); a key after the quiet acts, and a hang-up still ends it."""
+    terminal = spawn("--staff", "--server", server.base_url, "--lang", "en")
+    log_in(terminal, server, "staff", STAFF_BURST, "Password")
+    terminal.wait_for(lambda: "Log out" in terminal.text(), "staff member screen")
+    terminal.read_for(QUIET_AFTER_S + REST_AFTER_S / 2)  # the input loop and the cursor rest
+
+    before = wakeups(terminal.pid)
+    terminal.read_for(2.0)
+    woken = wakeups(terminal.pid) - before
+    assert woken <= 4, f"woken {woken} times in 2 s of idling"
+
+    assert terminal.master is not None
+    os.write(terminal.master, F9)  # the logout key, an escape sequence, after the quiet
+    assert revoked(server, "staff")
+    terminal.wait_for(lambda: "Password" in terminal.text()[-3000:], "login screen again")
+
+    terminal.read_for(QUIET_AFTER_S + 1)
+    terminal.close_master()
+    assert terminal.exit_status(within=EXIT_WITHIN_S) == 128 + signal.SIGHUP
