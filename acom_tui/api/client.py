@@ -241,11 +241,20 @@ def check_server_url(url: str, *, allow_insecure_http: bool = False) -> httpx.UR
     return parsed
 
 
-def _ssl_context(ca_bundle: str | Path | None) -> ssl.SSLContext:
-    # Verification is always on; a custom CA bundle only replaces whom we trust.
-    if ca_bundle is None:
-        return ssl.create_default_context()
-    return ssl.create_default_context(cafile=str(Path(ca_bundle).expanduser()))
+def ssl_context_for(url: httpx.URL, ca_bundle: str | Path | None = None) -> ssl.SSLContext:
+    """The TLS settings of a client of ``url``: verification always on.
+
+    A custom CA bundle only replaces whom we trust. A client of a plain-http server (this
+    machine's, see :func:`check_server_url`) never opens a TLS connection: it sends every
+    request to its base URL and follows no redirect. It gets a context that trusts nobody,
+    so TLS would fail closed, instead of the system's CA certificates, which cost every
+    console process 1.7 MiB (docs/performance.md).
+    """
+    if ca_bundle is not None:  # read even for http: a wrong path in the config is reported
+        return ssl.create_default_context(cafile=str(Path(ca_bundle).expanduser()))
+    if url.scheme == "http":
+        return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    return ssl.create_default_context()
 
 
 # --- request bodies ------------------------------------------------------------------------
@@ -594,7 +603,7 @@ class BaseClient:
         self._http = httpx.AsyncClient(
             base_url=url,
             transport=transport,
-            verify=_ssl_context(ca_bundle) if transport is None else True,
+            verify=ssl_context_for(url, ca_bundle) if transport is None else True,
             headers=default_headers,
             # Redirects could carry a body with a PIN to another host; the API never uses them.
             follow_redirects=False,

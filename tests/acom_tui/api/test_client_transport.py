@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import ssl
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -12,7 +13,13 @@ import pytest
 from api_bodies import BORROWING_BODY, STATUS_BODY
 
 from acom_tui.api import errors
-from acom_tui.api.client import Client, RetryPolicy, Timeouts, check_server_url
+from acom_tui.api.client import (
+    Client,
+    RetryPolicy,
+    Timeouts,
+    check_server_url,
+    ssl_context_for,
+)
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
@@ -463,10 +470,21 @@ def test_a_url_that_is_not_http_is_refused(url: str) -> None:
         check_server_url(url)
 
 
-def test_a_missing_ca_bundle_fails_loudly(tmp_path: Any) -> None:
+@pytest.mark.parametrize("url", ["https://member.example.jp", "http://127.0.0.1:8080"])
+def test_a_missing_ca_bundle_fails_loudly(tmp_path: Any, url: str) -> None:
     # Verification cannot be turned off; a wrong bundle path is an error, not "no checks".
     with pytest.raises(FileNotFoundError):
-        Client("https://member.example.jp", ca_bundle=tmp_path / "missing.pem")
+        Client(url, ca_bundle=tmp_path / "missing.pem")
+
+
+def test_tls_is_always_verified_and_a_plain_http_client_trusts_nobody() -> None:
+    """A plain-http client never opens TLS (base URL only, no redirects): it does not load
+    the system's CA certificates (1.7 MiB a process), and TLS would fail closed."""
+    for url in ("https://member.example.jp", "http://127.0.0.1:8080"):
+        context = ssl_context_for(httpx.URL(url))
+        assert context.verify_mode == ssl.CERT_REQUIRED
+        assert context.check_hostname
+    assert ssl_context_for(httpx.URL("http://127.0.0.1:8080")).cert_store_stats()["x509_ca"] == 0
 
 
 # --- what is sent --------------------------------------------------------------------------
