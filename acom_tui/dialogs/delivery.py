@@ -3,6 +3,8 @@ the one button that changes it (asked again first, with "keep" focused)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -16,6 +18,7 @@ from acom_tui.dialogs.confirm import ConfirmDialog
 from acom_tui.formatting import format_datetime
 from acom_tui.i18n import get_language, t
 from acom_tui.widgets.banner import Banner
+from acom_tui.widgets.busy import busy
 from acom_tui.widgets.prose import Prose
 
 if TYPE_CHECKING:
@@ -72,18 +75,24 @@ class DeliveryDialog(AcomModal["ElectronicDelivery | None"]):
 
     @work(exclusive=True, group="delivery")
     async def load(self) -> None:
-        dialog = self.query_one("#delivery-dialog")
-        dialog.loading = True
+        delivery = await self._ask(self.client.electronic_delivery)
+        if delivery is not None:
+            self._show(delivery)
+
+    async def _ask(
+        self, request: Callable[[], Awaitable[ElectronicDelivery]]
+    ) -> ElectronicDelivery | None:
+        """The answer to ``request``, the dialog refusing input meanwhile; None on an error
+        (shown)."""
         try:
-            delivery = await self.client.electronic_delivery()
+            with busy(self.query_one("#delivery-dialog"), after=0):
+                delivery = await request()
         except Exception as error:
-            dialog.loading = False
             self.refresh_bindings()
             self.acom.report_error(error, inline=self._error)
-            return
-        dialog.loading = False
+            return None
         self.refresh_bindings()
-        self._show(delivery)
+        return delivery
 
     def _show(self, delivery: ElectronicDelivery) -> None:
         self.delivery = delivery
@@ -130,17 +139,9 @@ class DeliveryDialog(AcomModal["ElectronicDelivery | None"]):
 
     @work(exclusive=True, group="delivery")
     async def save(self, consent: bool) -> None:
-        dialog = self.query_one("#delivery-dialog")
-        dialog.loading = True
-        try:
-            delivery = await self.client.set_electronic_delivery(consent)
-        except Exception as error:
-            dialog.loading = False
-            self.refresh_bindings()
-            self.acom.report_error(error, inline=self._error)
+        delivery = await self._ask(partial(self.client.set_electronic_delivery, consent))
+        if delivery is None:
             return
-        dialog.loading = False
-        self.refresh_bindings()
         self.changed = True
         self._show(delivery)
         key = "statements.delivery.given" if delivery.consent else "statements.delivery.withdrawn"

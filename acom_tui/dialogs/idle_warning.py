@@ -12,6 +12,7 @@ from textual.widgets import Button, Label
 
 from acom_tui.dialogs.base import AcomModal
 from acom_tui.i18n import t
+from acom_tui.widgets.busy import busy
 from acom_tui.widgets.countdown import Countdown
 from acom_tui.widgets.prose import Prose
 
@@ -76,13 +77,10 @@ class IdleWarningScreen(AcomModal[None]):
     @work(exclusive=True, group="idle-stay")
     async def stay(self) -> None:
         """Renew the session with a cheap authenticated request, then close the dialog."""
-        dialog = self.query_one("#idle-dialog")
-        dialog.loading = True
         try:
-            await self.session.renew()
+            with busy(self.query_one("#idle-dialog"), after=0):
+                await self.session.renew()
         except Exception as error:
-            dialog.loading = False
             self.acom.report_error(error)
             return
-        dialog.loading = False
         self.dismiss()

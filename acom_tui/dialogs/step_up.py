@@ -26,6 +26,7 @@ from textual.widgets import Button, Input, Label
 from acom_tui.dialogs.base import AcomModal
 from acom_tui.i18n import get_language, t
 from acom_tui.normalize import InputError
+from acom_tui.widgets.busy import busy
 from acom_tui.widgets.digits_input import PinInput
 from acom_tui.widgets.prose import Prose
 
@@ -166,12 +167,10 @@ class StepUpPrompt(AcomModal[StepUpOutcome[T]], Generic[T]):
     async def _run(self, pin: SecretStr) -> None:
         from acom_tui.api.errors import InvalidCredentials
 
-        dialog = self.query_one("#stepup-dialog")
-        dialog.loading = True
         try:
-            value = await self._action(pin)
+            with busy(self.query_one("#stepup-dialog"), after=0):
+                value = await self._action(pin)
         except InvalidCredentials as error:
-            dialog.loading = False
             self._busy = False
             self._say(wrong_pin_text(error))
             self.query_one("#stepup-pin").focus()

@@ -5,8 +5,7 @@ delayed busy indicator and a typed handle on the app (keys: ``acom_tui.keys``; d
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -15,20 +14,14 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 from acom_tui.i18n import t
+from acom_tui.widgets.busy import BUSY_INDICATOR_AFTER_S, busy
 from acom_tui.widgets.heartbeat import OnTheBeat
 from acom_tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from acom_tui.app import AcomApp
 
-__all__ = [
-    "BUSY_INDICATOR_AFTER_S",
-    "AcomScreen",
-    "busy",
-    "preload_screen_css",
-]
-
-BUSY_INDICATOR_AFTER_S = 0.15
+__all__ = ["AcomScreen", "preload_screen_css"]
 
 SCREEN_CSS_DIR = Path(__file__).parent
 
@@ -59,32 +52,6 @@ def preload_screen_css(app: App[Any]) -> None:
         # file again (about 25 ms at the dashboard's first layout).
         stylesheet.parse()
         stylesheet.update(app)
-
-
-@contextmanager
-def busy(widget: Widget, after: float = BUSY_INDICATOR_AFTER_S) -> Iterator[None]:
-    """Show ``widget`` as loading only if the wait lasts longer than ``after`` seconds.
-
-    An answer in a few milliseconds (the demo, a near server) would otherwise flash the
-    indicator on and off and cost two layouts of the screen; a slow one still shows it.
-    ``after=0`` shows it at once: a form that sent a request, or waits for the figures it
-    would overwrite, refuses input until the answer (the indicator covers the widget).
-    Screens that must refuse a second submit before the indicator shows keep their own flag.
-    """
-
-    def show() -> None:
-        widget.loading = True
-
-    timer = widget.set_timer(after, show) if after > 0 else None
-    if timer is None:
-        show()
-    try:
-        yield
-    finally:
-        if timer is not None:
-            timer.stop()
-        if widget.loading:
-            widget.loading = False
 
 
 class AcomScreen(OnTheBeat, Screen[ResultT]):

@@ -33,8 +33,9 @@ from acom_tui.dialogs.base import AcomModal
 from acom_tui.formatting import format_date, format_rate, format_yen
 from acom_tui.i18n import get_language, t
 from acom_tui.normalize import InputError, Normalized, parse_amount_yen
-from acom_tui.screens.base import AcomScreen, busy
+from acom_tui.screens.base import AcomScreen
 from acom_tui.widgets.banner import Banner, BannerVariant
+from acom_tui.widgets.busy import busy
 from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.prose import Prose
 

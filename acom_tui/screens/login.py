@@ -17,8 +17,9 @@ from textual.widgets import Input, Label
 
 from acom_tui.i18n import get_language, t
 from acom_tui.normalize import InputError
-from acom_tui.screens.base import AcomScreen, busy
+from acom_tui.screens.base import AcomScreen
 from acom_tui.widgets.banner import Banner, BannerVariant
+from acom_tui.widgets.busy import busy
 from acom_tui.widgets.checkbox import PlainCheckbox
 from acom_tui.widgets.digits_input import MemberNumberInput, PinInput
 from acom_tui.widgets.key_bar import KeyBar

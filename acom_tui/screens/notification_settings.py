@@ -23,8 +23,9 @@ from textual.widgets import Button, Input, Label
 from acom_tui.dialogs.confirm import ConfirmDialog
 from acom_tui.i18n import t
 from acom_tui.normalize import InputError, parse_email
-from acom_tui.screens.base import AcomScreen, busy
+from acom_tui.screens.base import AcomScreen
 from acom_tui.widgets.banner import Banner
+from acom_tui.widgets.busy import busy
 from acom_tui.widgets.checkbox import PlainCheckbox
 from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.prose import Prose

@@ -28,8 +28,9 @@ from textual.widgets import Button, Input, Label
 from acom_tui.dialogs.step_up import wrong_pin_text
 from acom_tui.i18n import catalogue, get_language, t
 from acom_tui.normalize import InputError, parse_pin
-from acom_tui.screens.base import AcomScreen, busy
+from acom_tui.screens.base import AcomScreen
 from acom_tui.widgets.banner import Banner, BannerVariant
+from acom_tui.widgets.busy import busy
 from acom_tui.widgets.digits_input import PinInput
 from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.prose import Prose

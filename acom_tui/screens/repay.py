@@ -27,11 +27,11 @@ from acom_tui.dialogs.confirm_movement import ConfirmMovement, Outcome
 from acom_tui.formatting import format_date, format_datetime, format_yen
 from acom_tui.i18n import get_language, t
 from acom_tui.normalize import InputError
-from acom_tui.screens.base import busy
 from acom_tui.screens.money_start import MoneyScreen, MoneyStart
 from acom_tui.screens.receipt import ReceiptScreen, open_receipt, refresh_dashboard
 from acom_tui.widgets.amount_input import AmountInput, AmountRule, describe_error
 from acom_tui.widgets.banner import Banner
+from acom_tui.widgets.busy import busy
 from acom_tui.widgets.figure_table import FigureTable, Row
 from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.prose import Prose

@@ -34,9 +34,10 @@ from acom_tui.api.errors import ValidationFailed
 from acom_tui.formatting import format_date, format_rate, format_yen
 from acom_tui.i18n import Language, get_language, t
 from acom_tui.normalize import HYPHENS, InputError, Normalized, parse_amount_yen
-from acom_tui.screens.base import AcomScreen, busy
+from acom_tui.screens.base import AcomScreen
 from acom_tui.widgets.balance_chart import BalanceChart
 from acom_tui.widgets.banner import Banner
+from acom_tui.widgets.busy import busy
 from acom_tui.widgets.form_input import FormInput
 from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.prose import Prose

@@ -35,8 +35,9 @@ from acom_tui.dialogs.export import ExportDialog
 from acom_tui.formatting import format_date, format_rate, format_yen
 from acom_tui.i18n import get_language, t
 from acom_tui.normalize import HYPHENS, InputError
-from acom_tui.screens.base import AcomScreen, busy
+from acom_tui.screens.base import AcomScreen
 from acom_tui.widgets.banner import Banner
+from acom_tui.widgets.busy import busy
 from acom_tui.widgets.form_input import FormInput
 from acom_tui.widgets.key_bar import KeyBar
 

@@ -20,11 +20,12 @@ from acom_contract.schemas import FaultSettings
 from acom_tui.api.demo import Demo
 from acom_tui.app import PREFETCH_WAIT_S
 from acom_tui.formatting import format_rate
-from acom_tui.screens.base import BUSY_INDICATOR_AFTER_S, SCREEN_CSS_DIR, busy
+from acom_tui.screens.base import SCREEN_CSS_DIR
 from acom_tui.screens.dashboard import HISTORY_POINTS, DashboardScreen, balance_history
 from acom_tui.screens.documents import DocumentsScreen
 from acom_tui.screens.notices import NoticesScreen
 from acom_tui.screens.statements import StatementsScreen
+from acom_tui.widgets.busy import BUSY_INDICATOR_AFTER_S, busy
 from acom_tui.widgets.figures import Figures
 from acom_tui.widgets.sparkline import BalanceHistory
 from tests.tui.tui_support import PIN, recorded_backend, running, settle

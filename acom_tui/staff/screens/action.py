@@ -40,6 +40,7 @@ from acom_tui.staff.rules import (
 from acom_tui.staff.screens.base import StaffModal
 from acom_tui.staff.texts import document_label, reason_code_label
 from acom_tui.widgets.banner import Banner
+from acom_tui.widgets.busy import busy
 from acom_tui.widgets.form_input import FormInput
 from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.prose import Prose
@@ -188,12 +189,10 @@ class ActionDialog(StaffModal[ActionOutcome | None]):
 
     @work(exclusive=True, group="staff-action")
     async def _send(self, request: ActionRequest) -> None:
-        dialog = self.query_one("#action-dialog")
-        dialog.loading = True
         try:
-            result = await self._perform(request)
+            with busy(self.query_one("#action-dialog"), after=0):
+                result = await self._perform(request)
         except errors.ApiError as error:
-            dialog.loading = False
             self.sending = False
             if isinstance(error, errors.Conflict | errors.NotFound):
                 self.dismiss(ActionOutcome(self.kind, refusal=error))
@@ -204,11 +203,9 @@ class ActionDialog(StaffModal[ActionOutcome | None]):
             self.show_error(staff_errors.message_for(error, action=self.kind))
             return
         except Exception as error:
-            dialog.loading = False
             self.sending = False
             self.staff.report_error(error, inline=self.show_error)
             return
-        dialog.loading = False
         if isinstance(result, OneTimePin):
             self.dismiss(ActionOutcome(self.kind, one_time_pin=result))
         else:

@@ -23,6 +23,7 @@ from acom_tui.normalize import InputError, parse_member_number
 from acom_tui.staff.screens.base import StaffScreen
 from acom_tui.staff.texts import action_label, audit_details, audit_summary, audit_time
 from acom_tui.widgets.banner import Banner
+from acom_tui.widgets.busy import busy
 from acom_tui.widgets.digits_input import MemberNumberInput
 from acom_tui.widgets.form_input import FormInput
 from acom_tui.widgets.key_bar import KeyBar
@@ -162,20 +163,17 @@ class AuditScreen(StaffScreen[None]):
         session = self.staff.session
         if session is None:
             return
-        table = self.query_one("#audit-table", DataTable)
-        table.loading = True
         try:
-            page = await session.client.audit_log(
-                member_number=self.member_number,
-                staff_id=self.staff_id,
-                cursor=self._cursors[self.page],
-                limit=PAGE_SIZE,
-            )
+            with busy(self.query_one("#audit-table", DataTable), after=0):
+                page = await session.client.audit_log(
+                    member_number=self.member_number,
+                    staff_id=self.staff_id,
+                    cursor=self._cursors[self.page],
+                    limit=PAGE_SIZE,
+                )
         except Exception as error:
-            table.loading = False
             self.staff.report_error(error, inline=self.query_one("#audit-status", Banner).show)
             return
-        table.loading = False
         self.show_page(page.items, page.next_cursor)
 
     def show_page(self, entries: list[AuditEntry], next_cursor: str | None) -> None:

@@ -12,6 +12,7 @@ from textual.widgets import Button, Label
 
 from acom_tui.i18n import t
 from acom_tui.staff.screens.base import StaffModal
+from acom_tui.widgets.busy import busy
 from acom_tui.widgets.countdown import Countdown
 from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.prose import Prose
@@ -67,13 +68,10 @@ class StaffIdleScreen(StaffModal[None]):
     @work(exclusive=True, group="staff-idle-stay")
     async def stay(self) -> None:
         """Renew the session with a request that writes no audit row, then close."""
-        dialog = self.query_one("#staff-idle-dialog")
-        dialog.loading = True
         try:
-            await self.session.renew()
+            with busy(self.query_one("#staff-idle-dialog"), after=0):
+                await self.session.renew()
         except Exception as error:
-            dialog.loading = False
             self.staff.report_error(error)
             return
-        dialog.loading = False
         self.dismiss()

@@ -20,6 +20,7 @@ from textual.widgets import Button, Input, Label
 from acom_tui.i18n import t
 from acom_tui.staff.screens.base import StaffScreen
 from acom_tui.widgets.banner import Banner, BannerVariant
+from acom_tui.widgets.busy import busy
 from acom_tui.widgets.form_input import FormInput
 from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.prose import Prose
@@ -128,14 +129,11 @@ class StaffLoginScreen(StaffScreen[None]):
 
     @work(exclusive=True, group="staff-login")
     async def _login(self, staff_id: str, password: SecretStr) -> None:
-        form = self.query_one("#staff-login-form")
-        form.loading = True
         try:
-            await self.staff.login(staff_id, password)
+            with busy(self.query_one("#staff-login-form"), after=0):
+                await self.staff.login(staff_id, password)
         except Exception as error:
             self.staff.report_error(error, inline=self.show_status)
             self.query_one("#staff-password").focus()
             return
-        finally:
-            form.loading = False
         await self.staff.open_console()

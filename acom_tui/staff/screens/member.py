@@ -29,6 +29,7 @@ from acom_tui.staff.screens.base import StaffScreen
 from acom_tui.staff.screens.pin import OneTimePinDialog
 from acom_tui.staff.texts import member_rows, reason_code_label
 from acom_tui.widgets.banner import Banner, BannerVariant
+from acom_tui.widgets.busy import busy
 from acom_tui.widgets.digits_input import MemberNumberInput
 from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.prose import Prose
@@ -159,15 +160,12 @@ class MemberScreen(StaffScreen[None]):
         session = self.staff.session
         if session is None:
             return
-        main = self.query_one("#member-main")
-        main.loading = True
         try:
-            member = await session.client.member(member_number)
+            with busy(self.query_one("#member-main"), after=0):
+                member = await session.client.member(member_number)
         except Exception as error:
-            main.loading = False
             self.staff.report_error(error, inline=self.show_status)
             return
-        main.loading = False
         self.query_one("#lookup-number", MemberNumberInput).value = ""
         self.show_member(member)
 
