@@ -12,7 +12,7 @@ import contextlib
 import gc
 import logging
 from collections.abc import Callable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -43,7 +43,7 @@ from acom_tui.signals import AccountChanged
 from acom_tui.terminal import hangup_aware
 from acom_tui.themes import DEFAULT_THEME, apply_theme
 from acom_tui.widgets.cursor_rest import CursorRest
-from acom_tui.widgets.heartbeat import Heartbeat, seconds_until, soonest
+from acom_tui.widgets.heartbeat import Heartbeat
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -122,7 +122,8 @@ class AcomApp(App[int], inherit_bindings=False):
         self._after_first_paint_hook = after_first_paint
         self.size_guard = SizeGuard(self)
         self.cursor_rest = CursorRest(self)
-        self.beats = Heartbeat(self, self.heartbeat, self._next_beat_in)
+        # The clock is read through the app: a backend opened later replaces it.
+        self.beats = Heartbeat(self, self.heartbeat, lambda: self.server_clock.now(), self._moments)
         self._credentials = credentials
         self.remembered_member_number: str | None = None
         # Logged in with a one-time PIN from the support desk: the PIN change comes first.
@@ -322,7 +323,8 @@ class AcomApp(App[int], inherit_bindings=False):
     async def heartbeat(self) -> None:
         """Tick the visible countdowns, warn or log out when idle, leave for maintenance.
 
-        Runs when :meth:`_next_beat_in` says something is due (``widgets/heartbeat.py``).
+        Runs when the screen on top or :meth:`_moments` says something is due
+        (``widgets/heartbeat.py``).
 
         Tests move the mock clock and call this directly instead of waiting.
         """
@@ -336,20 +338,16 @@ class AcomApp(App[int], inherit_bindings=False):
                 screen.heartbeat()
         await self._check_session()
 
-    def _next_beat_in(self) -> float | None:
-        if not self.screen_stack:
-            return None
-        now = self.server_clock.now()
-        screen = self.screen
-        waits = [screen.next_beat_in(now) if isinstance(screen, AcomScreen | AcomModal) else None]
+    def _moments(self, now: datetime) -> list[datetime | None]:
+        """When the session will need the heartbeat: its idle warning or end, maintenance."""
         session = self.session
-        if session is not None and not self._ending:
-            waits.append(
-                seconds_until(next_idle_change(session.expires_at, now, self.idle_warning), now)
-            )
-            upcoming = self.next_maintenance
-            waits.append(seconds_until(upcoming.starts_at if upcoming else None, now))
-        return soonest(waits)
+        if session is None or self._ending:
+            return []
+        upcoming = self.next_maintenance
+        return [
+            next_idle_change(session.expires_at, now, self.idle_warning),
+            upcoming.starts_at if upcoming else None,
+        ]
 
     async def _check_session(self) -> None:
         session = self.session

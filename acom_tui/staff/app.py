@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import PurePath
 from typing import TYPE_CHECKING, ClassVar
 
@@ -31,7 +31,7 @@ from acom_tui.staff.session import StaffBackend, StaffSession
 from acom_tui.terminal import hangup_aware
 from acom_tui.themes import DEFAULT_THEME, apply_theme
 from acom_tui.widgets.cursor_rest import CursorRest
-from acom_tui.widgets.heartbeat import Heartbeat, seconds_until, soonest
+from acom_tui.widgets.heartbeat import Heartbeat
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -98,7 +98,8 @@ class StaffApp(App[int], inherit_bindings=False):
         self.session: StaffSession | None = None
         self.size_guard = SizeGuard(self)
         self.cursor_rest = CursorRest(self)
-        self.beats = Heartbeat(self, self.heartbeat, self._next_beat_in)
+        # The clock is read through the app: a backend opened later replaces it.
+        self.beats = Heartbeat(self, self.heartbeat, lambda: self.server_clock.now(), self._moments)
         self.idle_warning = timedelta(seconds=idle_warning_seconds)
         self._ending = False
         self._requested_theme = theme or DEFAULT_THEME
@@ -197,7 +198,7 @@ class StaffApp(App[int], inherit_bindings=False):
 
     async def heartbeat(self) -> None:
         """Tick countdowns, warn or log out when idle (tests call it); when due, as planned
-        by :meth:`_next_beat_in` (``widgets/heartbeat.py``)."""
+        by the screen on top and :meth:`_moments` (``widgets/heartbeat.py``)."""
         if not self.screen_stack:
             return  # the app is closing: its screens are already gone
         screen = self.screen
@@ -205,18 +206,12 @@ class StaffApp(App[int], inherit_bindings=False):
             screen.heartbeat()
         await self._check_session()
 
-    def _next_beat_in(self) -> float | None:
-        if not self.screen_stack:
-            return None
-        now = self.server_clock.now()
-        screen = self.screen
-        waits = [screen.next_beat_in(now) if isinstance(screen, StaffScreen | StaffModal) else None]
+    def _moments(self, now: datetime) -> list[datetime | None]:
+        """When the session will need the heartbeat: its idle warning or end."""
         session = self.session
-        if session is not None and not self._ending:
-            waits.append(
-                seconds_until(next_idle_change(session.expires_at, now, self.idle_warning), now)
-            )
-        return soonest(waits)
+        if session is None or self._ending:
+            return []
+        return [next_idle_change(session.expires_at, now, self.idle_warning)]
 
     async def _check_session(self) -> None:
         session = self.session

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
     from textual.timer import Timer
 
-__all__ = ["QUIET_S", "TICK_S", "Heartbeat", "OnTheBeat", "seconds_until", "soonest"]
+__all__ = ["QUIET_S", "TICK_S", "Heartbeat", "OnTheBeat", "due_for", "seconds_until", "soonest"]
 
 #: The beat of a screen whose content moves with the clock.
 TICK_S = 1.0
@@ -54,6 +54,13 @@ def soonest(waits: Iterable[float | None]) -> float | None:
     return min(known) if known else None
 
 
+def due_for(screen: object, now: datetime, *moments: datetime | None) -> float | None:
+    """Seconds until ``screen`` (on top) needs its beat, or the first of ``moments`` ahead."""
+    waits = [screen.next_beat_in(now) if isinstance(screen, OnTheBeat) else None]
+    waits.extend(seconds_until(moment, now) for moment in moments)
+    return soonest(waits)
+
+
 class OnTheBeat:
     """What the screen bases of both apps share: their heartbeat and when they need it."""
 
@@ -71,17 +78,20 @@ class OnTheBeat:
 
 
 class Heartbeat:
-    """Runs ``beat`` after the wait ``due`` returns (None: nothing is due), again and again."""
+    """Runs ``beat`` when the screen on top needs it or the first of the app's ``moments``
+    (given the time ``now`` returns) comes, again and again."""
 
     def __init__(
         self,
         app: App[Any],
         beat: Callable[[], Awaitable[None]],
-        due: Callable[[], float | None],
+        now: Callable[[], datetime],
+        moments: Callable[[datetime], Iterable[datetime | None]],
     ) -> None:
         self.app = app
         self._beat = beat
-        self._due = due
+        self._now = now
+        self._moments = moments
         self._timer: Timer | None = None
         self.next_in: float | None = None
         """Seconds to the beat planned last (None before :meth:`start`)."""
@@ -95,7 +105,10 @@ class Heartbeat:
         """Plan the next beat from what is due now; replaces the beat planned before."""
         if self._timer is not None:
             self._timer.stop()
-        due = self._due()
+        due = None
+        if self.app.screen_stack:
+            now = self._now()
+            due = due_for(self.app.screen, now, *self._moments(now))
         wait = QUIET_S if due is None else max(_PAST_THE_MOMENT_S, min(due, QUIET_S))
         self.next_in = wait
         self._timer = self.app.set_timer(wait, self.beat, name="heartbeat")
