@@ -179,15 +179,25 @@ class BusyApp(App[None]):
 
 
 async def test_a_quick_wait_never_shows_the_busy_indicator() -> None:
+    """A wait shorter than ``after`` shows nothing, and the indicator's timer ends with it.
+
+    ``after`` is long here so that the wait stays shorter than it on a loaded machine
+    (CI's 2 cores running the suite on both): with the default 0.15 s, five 10 ms sleeps
+    once took longer, and the indicator rightly came.
+    """
+    after = 1.5
     seen: list[bool] = []
     app = BusyApp()
     async with app.run_test() as pilot:
+        loop = asyncio.get_running_loop()
         target = app.query_one("#target")
-        with busy(target):
+        started = loop.time()
+        with busy(target, after=after):
             for _ in range(5):
                 await asyncio.sleep(0.01)
                 seen.append(target.loading)
-        await pilot.pause(BUSY_INDICATOR_AFTER_S * 2)
+        assert loop.time() - started < after, "the quick wait was not quick"
+        await pilot.pause(after + 0.5)  # past the moment the indicator would have come
         seen.append(target.loading)
     assert seen == [False] * 6
 
