@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -32,6 +33,17 @@ FIXED_NOW = datetime(2026, 12, 2, 10, 0, tzinfo=JST)
 ADMIN_TOKEN = "test-admin-token"
 # Real scrypt, cheaper parameters: the suite hashes the roster many times.
 TEST_SCRYPT = ScryptParams(n=2**10, r=8, p=1)
+
+
+@pytest.fixture(autouse=True)
+def _chatty_loggers_restored() -> Iterator[None]:
+    """The app's ``setup_logging`` sets httpx's and httpcore's levels (DEBUG with
+    ``ACOM_TUI_LOG_LEVEL=debug``); a later test on the same worker then caught httpx's
+    request lines in ``caplog``. Each test leaves them as it found them."""
+    levels = {name: logging.getLogger(name).level for name in ("httpx", "httpcore")}
+    yield
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
 
 
 @pytest.fixture(autouse=True)

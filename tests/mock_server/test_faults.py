@@ -157,7 +157,8 @@ async def test_drop_after_commit_loses_the_response_but_keeps_the_session(
     with caplog.at_level(logging.ERROR, logger="mock_server"), pytest.raises(httpx.TransportError):
         await http.post("/v1/sessions", json={"member_number": "10000001", "pin": PIN})
     assert member_sessions(store, "10000001") == 1
-    assert caplog.records == []  # on purpose: not logged as an unhandled error
+    # On purpose: not logged as an unhandled error (other loggers may say what they like).
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
 
     # The admin API is never dropped, so the fault can be switched off again.
     await put_faults(http, admin_headers)
