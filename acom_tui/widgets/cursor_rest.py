@@ -69,9 +69,15 @@ class CursorRest:
 
     def rest(self) -> None:
         """Stop the focused input's blink, the cursor shown (the timer's end; tests)."""
-        self._stop(self.app.focused)
+        self._stop(self._focused())
+
+    def _focused(self) -> Widget | None:
+        # An event or a timer can still come while the app shuts down, its screens gone.
+        return self.app.focused if self.app.screen_stack else None
 
     def _screen_changed(self, _screen: Screen[Any]) -> None:
+        if not self.app.screen_stack:
+            return
         top = self.app.screen
         for screen in self.app.screen_stack:
             if screen is not top:
@@ -85,7 +91,7 @@ class CursorRest:
             self._rested.add(widget)
 
     def _wake(self) -> None:
-        focused = self.app.focused
+        focused = self._focused()
         for field in list(self._rested):
             if not field.is_attached:
                 self._rested.discard(field)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import struct
 import zlib
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,15 +37,6 @@ async def set_input(pilot: Pilot[Any], selector: str, value: str) -> None:
     field.value = value
     field.focus()
     await pilot.pause()
-
-
-async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool], tries: int = 100) -> None:
-    """Pause until ``condition`` holds; for widgets whose workers never end (DirectoryTree)."""
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("the condition never held")
 
 
 async def type_keys(pilot: Pilot[Any], text: str) -> None:

@@ -9,15 +9,15 @@ rest period is shortened so the real timer can be waited for.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from staff_support import staff_backend
+from textual import events
 from textual.app import App
 from textual.widgets import Input
-from tui_support import fill_login, settle
+from tui_support import fill_login, settle, until
 
 from acom_tui.api.demo import Demo
 from acom_tui.app import AcomApp
@@ -55,14 +55,6 @@ async def rest(pilot: Any) -> None:
     """What the end of a rest period does."""
     pilot.app.cursor_rest.rest()
     await pilot.pause()
-
-
-async def until(pilot: Any, condition: Callable[[], bool], limit: float = 10.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + limit
-    while not condition():
-        assert loop.time() < deadline, "never happened"
-        await pilot.pause(0.05)
 
 
 def focused_input(app: App[Any]) -> Input:
@@ -198,3 +190,18 @@ async def test_an_input_covered_by_another_screen_rests_at_once_and_blinks_when_
         await settle(pilot)
         assert app.screen is login
         assert focused_input(app).cursor_blink
+
+
+@pytest.mark.parametrize("which", sorted(APPS))
+async def test_a_key_or_rest_after_the_app_closed_does_nothing(
+    make_demo: Callable[[], Demo], which: str
+) -> None:
+    """A focus event came while the app shut down, its screens already gone, and asking
+    for the focused widget raised ``ScreenStackError`` (seen in a test's teardown)."""
+    app = build(make_demo, which)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+    assert not app.screen_stack
+    app.cursor_rest.seen(events.Key("a", "a"))
+    app.cursor_rest.rest()
+    assert not app.cursor_rest.resting

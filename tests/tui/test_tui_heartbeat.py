@@ -9,7 +9,6 @@ app's own timer fire on a running clock, with nobody calling ``heartbeat``.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
@@ -18,7 +17,7 @@ from typing import Any
 import pytest
 from staff_support import make_staff_app, staff_backend, staff_login
 from textual.pilot import Pilot
-from tui_support import fill_login, make_app, settle, tick
+from tui_support import fill_login, make_app, settle, tick, until
 
 from acom_contract.jst import JST
 from acom_tui.api.demo import Demo
@@ -78,7 +77,7 @@ async def test_the_warning_comes_by_itself_on_a_running_clock(
     make_demo: Callable[[], Demo],
 ) -> None:
     demo = make_demo()
-    async with on_the_dashboard(demo) as (app, _pilot):
+    async with on_the_dashboard(demo) as (app, pilot):
         session = app.session
         assert session is not None and session.expires_at is not None
         # Half a second before the warning, the mock clock running at real speed.
@@ -86,11 +85,8 @@ async def test_the_warning_comes_by_itself_on_a_running_clock(
         await demo.admin.set_clock(start, frozen=False)
         app.beats.plan()
         assert app.beats.next_in is not None and app.beats.next_in < 1
-        for _ in range(200):  # up to 10 s: only the app's own timer can push the warning
-            if isinstance(app.screen, IdleWarningScreen):
-                break
-            await asyncio.sleep(0.05)
-        assert isinstance(app.screen, IdleWarningScreen)
+        # Only the app's own timer can push the warning.
+        await until(pilot, lambda: isinstance(app.screen, IdleWarningScreen))
 
 
 async def test_the_dashboard_beats_for_its_maintenance_banner(

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from staff_support import make_staff_app, staff_backend, staff_login
 from textual.binding import Binding
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
 from textual.widgets import Input
-from tui_support import running, settle
+from tui_support import running, settle, until
 
 from acom_tui.api.demo import Demo
 from acom_tui.i18n import set_language
@@ -162,7 +162,8 @@ async def test_the_palette_finds_a_command_by_its_key(make_demo: Callable[[], De
         await settle(pilot)
         assert CommandPalette.is_open(pilot.app)
         await pilot.press("f", "4")
-        await pilot.pause(0.3)
+        results = pilot.app.screen.query_one(CommandList)
+        await until(pilot, lambda: results.highlighted is not None)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(pilot.app.screen, SimulatorScreen)

@@ -28,19 +28,11 @@ from acom_tui.screens.statements import StatementsScreen
 from acom_tui.widgets.busy import BUSY_INDICATOR_AFTER_S, busy
 from acom_tui.widgets.figures import Figures
 from acom_tui.widgets.sparkline import BalanceHistory
-from tests.tui.tui_support import PIN, recorded_backend, running, settle
+from tests.tui.tui_support import PIN, recorded_backend, running, settle, until
 
 # Long enough that the screen is surely shown (after 0.3 s) while the answer is still on its
 # way, even on a loaded machine.
 SLOW_MS = 2000
-
-
-async def until(pilot: Pilot[Any], condition: Callable[[], bool], limit: float = 10.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + limit
-    while not condition():
-        assert loop.time() < deadline, "never happened"
-        await pilot.pause(0.02)
 
 
 def shown(app: App[Any], screen_class: type[Any]) -> bool:

@@ -18,7 +18,7 @@ from settings_support import (
     write_png,
 )
 from textual.widgets import Button, DataTable, Input, Label, OptionList
-from tui_support import fill_login, make_app, recorded_backend, running, settle, tick
+from tui_support import fill_login, make_app, recorded_backend, running, settle, tick, until
 
 from acom_tui.api.demo import Demo
 from acom_tui.config import Settings, load_settings
@@ -438,7 +438,7 @@ async def test_upload_can_be_cancelled_with_esc(
         # A slow server: the upload is still on its way when the member presses Esc.
         await demo.admin.set_faults(FaultSettings(latency_ms=30_000))
         await pilot.press("f8")
-        await pilot.pause(0.2)
+        await until(pilot, lambda: upload.status_text == t("settings.upload.sending"))
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is upload

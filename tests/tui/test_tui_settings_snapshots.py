@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from settings_support import open_settings, png_bytes, set_input, type_keys, wait_until
+from settings_support import open_settings, png_bytes, set_input, type_keys
 from textual.pilot import Pilot
-from tui_support import laid_out, make_app, settle
+from tui_support import laid_out, make_app, settle, until
 
 from acom_tui.api.demo import Demo
 from acom_tui.dialogs.file_picker import DocumentTree
@@ -90,9 +90,9 @@ def test_file_picker(
         # The tree reads folders in a worker that never ends: wait for what it shows.
         await pilot.press("f3")
         tree = pilot.app.screen.query_one(DocumentTree)
-        await wait_until(pilot, lambda: tree.last_line >= 2)
+        await until(pilot, lambda: tree.last_line >= 2)
         await pilot.press("down", "enter")
-        await wait_until(pilot, lambda: tree.last_line >= 4)
+        await until(pilot, lambda: tree.last_line >= 4)
 
     assert snap_compare(make_app(make_demo(), lang="ja"), run_before=run)
 
@@ -137,9 +137,7 @@ def test_limit_increase_documents_required(
         await settle(pilot)
         await laid_out(pilot)
         # The requested-limit field is 16 cells wide once the screen has laid it out again.
-        await wait_until(
-            pilot, lambda: pilot.app.screen.query_one("#limit-requested").size.width == 16
-        )
+        await until(pilot, lambda: pilot.app.screen.query_one("#limit-requested").size.width == 16)
 
     assert snap_compare(make_app(make_demo(), lang="ja"), run_before=run)
 

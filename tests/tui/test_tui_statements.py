@@ -20,7 +20,7 @@ import httpx
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Label
-from tui_support import FIXED_NOW, PIN, fill_login, make_app, settle
+from tui_support import FIXED_NOW, PIN, fill_login, make_app, settle, until
 
 from acom_contract.schemas import JST, Page, Statement, StatementKind
 from acom_tui.api.client import Client
@@ -165,14 +165,6 @@ def table_keys(screen: StatementsScreen) -> list[str]:
     return [
         str(table.coordinate_to_cell_key((row, 0)).row_key.value) for row in range(table.row_count)
     ]
-
-
-async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool]) -> None:
-    for _ in range(200):
-        if condition():
-            return
-        await pilot.pause()
-    raise AssertionError("condition not reached")
 
 
 # --- pure rules --------------------------------------------------------------------------------
@@ -485,7 +477,7 @@ async def test_cancelled_export_leaves_no_file(
         dialog.query_one("#export-path", Input).value = str(out / "cards.csv")
         await pilot.press("enter")
         # The first 500 rows are written; the second page is held.
-        await wait_until(pilot, lambda: gate.held == 1)
+        await until(pilot, lambda: gate.held == 1)
         await pilot.pause()
         assert dialog.state == "running"
         assert [p.name for p in out.iterdir()] == ["cards.csv.part"]
@@ -616,7 +608,7 @@ def test_export_progress(
         await pilot.press("f8")
         await settle(pilot)
         await pilot.press("enter")
-        await wait_until(pilot, lambda: gate.held == 1)
+        await until(pilot, lambda: gate.held == 1)
         await pilot.pause()
 
     # The app exits with the export held: cancelling it removes the partial file.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from typing import Any
 
@@ -101,6 +101,19 @@ async def fill_login(pilot: Pilot[Any], member_number: str, pin: str = PIN) -> N
     pin_input.focus()
     await pilot.press("enter")
     await settle(pilot)
+
+
+async def until(pilot: Pilot[Any], condition: Callable[[], bool], limit: float = 10.0) -> None:
+    """Pause until ``condition`` holds, for at most ``limit`` seconds.
+
+    For what a timer, a worker or a slow server brings: a fixed pause is a guess that a
+    loaded machine (CI runs the suite on 2 cores, twice) outlasts.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit
+    while not condition():
+        assert loop.time() < deadline, f"not so after {limit} s"
+        await pilot.pause(0.02)
 
 
 async def tick(pilot: Pilot[Any]) -> None:
