@@ -117,7 +117,8 @@ class _QuietGate(threading.Event):
     def __init__(self) -> None:
         super().__init__()
         self._wake_read, self._wake_write = os.pipe()
-        os.set_blocking(self._wake_write, False)
+        for fd in (self._wake_read, self._wake_write):
+            os.set_blocking(fd, False)  # a wake never blocks; the sleeper uses poll()
         self._input_thread: int | None = None
         self.last_input = time.monotonic()
 
@@ -141,7 +142,6 @@ class _QuietGate(threading.Event):
     def clear(self) -> None:
         super().clear()
         if self._wake_read >= 0:
-            os.set_blocking(self._wake_read, False)
             with contextlib.suppress(BlockingIOError):
                 while os.read(self._wake_read, 64):
                     pass

@@ -9,13 +9,15 @@ rest period is shortened so the real timer can be waited for.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
 from staff_support import staff_backend
 from textual import events
 from textual.app import App
+from textual.pilot import Pilot
 from textual.widgets import Input
 from tui_support import fill_login, settle, until
 
@@ -43,12 +45,16 @@ def staff_app(demo: Demo, animations: bool) -> StaffApp:
 APPS = {"member": member_app, "staff": staff_app}
 
 
-def build(
+@asynccontextmanager
+async def started(
     make_demo: Callable[[], Demo], which: str, *, animations: bool = True, after: float = NEVER_S
-) -> Any:
+) -> AsyncIterator[tuple[Any, Pilot[Any]]]:
+    """``which`` app at 80x24, settled on its first screen, resting after ``after`` s."""
     app = APPS[which](make_demo(), animations)
     app.cursor_rest.after = after
-    return app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        yield app, pilot
 
 
 async def rest(pilot: Any) -> None:
@@ -73,9 +79,7 @@ def two_fields(app: App[Any]) -> tuple[Input, Input]:
 async def test_the_apps_own_timer_rests_the_cursor_after_a_pause(
     make_demo: Callable[[], Demo], which: str
 ) -> None:
-    app = build(make_demo, which, after=REAL_REST_S)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with started(make_demo, which, after=REAL_REST_S) as (app, pilot):
         field = focused_input(app)
         await until(pilot, lambda: not field.cursor_blink)
         await pilot.press("1")
@@ -87,9 +91,7 @@ async def test_the_apps_own_timer_rests_the_cursor_after_a_pause(
 async def test_the_cursor_rests_without_keys_and_blinks_again_at_the_next(
     make_demo: Callable[[], Demo], which: str
 ) -> None:
-    app = build(make_demo, which)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with started(make_demo, which) as (app, pilot):
         field = focused_input(app)
         assert field.cursor_blink
 
@@ -107,9 +109,7 @@ async def test_the_cursor_rests_without_keys_and_blinks_again_at_the_next(
 
 @pytest.mark.parametrize("which", sorted(APPS))
 async def test_keys_keep_the_cursor_blinking(make_demo: Callable[[], Demo], which: str) -> None:
-    app = build(make_demo, which)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with started(make_demo, which) as (app, pilot):
         field = focused_input(app)
         await rest(pilot)
         for _ in range(4):
@@ -121,9 +121,7 @@ async def test_keys_keep_the_cursor_blinking(make_demo: Callable[[], Demo], whic
 async def test_a_rested_input_blinks_again_when_it_next_gets_the_focus(
     make_demo: Callable[[], Demo],
 ) -> None:
-    app = build(make_demo, "staff")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with started(make_demo, "staff") as (app, pilot):
         first, other = two_fields(app)
         await rest(pilot)
         assert not first.cursor_blink
@@ -144,9 +142,7 @@ async def test_a_cursor_that_never_blinks_is_left_alone(
     make_demo: Callable[[], Demo], which: str
 ) -> None:
     # Animations off (slow links, snapshots): the screens turned the blink off for good.
-    app = build(make_demo, which, animations=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with started(make_demo, which, animations=False) as (app, pilot):
         field = focused_input(app)
         assert not field.cursor_blink
         await rest(pilot)
@@ -162,9 +158,7 @@ async def test_an_input_the_app_focuses_without_a_key_rests_too(
     # After a login the next screen focuses its input; after a timed-out login the form
     # focuses a field again: no key follows, and that cursor must not blink for ever. The
     # app's own timer: only a focus that starts a new rest period rests the second field.
-    app = build(make_demo, "staff", after=REAL_REST_S)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with started(make_demo, "staff", after=REAL_REST_S) as (app, pilot):
         first, other = two_fields(app)
         await until(pilot, lambda: not first.cursor_blink)
 
@@ -177,9 +171,7 @@ async def test_an_input_covered_by_another_screen_rests_at_once_and_blinks_when_
 ) -> None:
     """The login's focused field kept blinking under the dashboard (Textual pauses a blink
     on a blur only): an idle member app woke twice a second for a field nobody saw."""
-    app = build(make_demo, "member")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with started(make_demo, "member") as (app, pilot):
         login = app.screen
         await fill_login(pilot, "10000001")  # submitted from the PIN field
         assert app.screen is not login
@@ -198,9 +190,8 @@ async def test_a_key_or_rest_after_the_app_closed_does_nothing(
 ) -> None:
     """A focus event came while the app shut down, its screens already gone, and asking
     for the focused widget raised ``ScreenStackError`` (seen in a test's teardown)."""
-    app = build(make_demo, which)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with started(make_demo, which) as (app, _pilot):
+        pass
     assert not app.screen_stack
     app.cursor_rest.seen(events.Key("a", "a"))
     app.cursor_rest.rest()
