@@ -9,7 +9,6 @@ waits for it.
 from __future__ import annotations
 
 import contextlib
-import gc
 import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
@@ -38,7 +37,7 @@ from acom_tui.session import (
     next_idle_change,
     system_now,
 )
-from acom_tui.shell import BackendSlot
+from acom_tui.shell import BackendSlot, start_up_painted
 from acom_tui.signals import AccountChanged
 from acom_tui.terminal import hangup_aware
 from acom_tui.themes import DEFAULT_THEME, apply_theme
@@ -105,7 +104,7 @@ class AcomApp(App[int], inherit_bindings=False):
         theme: str | None = None,
         idle_warning_seconds: int | None = None,
         animations: bool = True,
-        after_first_paint: Callable[[AcomApp], None] | None = None,
+        after_first_paint: Callable[[App[int]], None] | None = None,
         credentials: CredentialStore | None = None,
     ) -> None:
         if lang is not None:
@@ -197,11 +196,7 @@ class AcomApp(App[int], inherit_bindings=False):
         apply_theme(self, name)
 
     def _after_first_paint(self) -> None:
-        if not gc.isenabled():
-            # `acom-tui` kept the garbage collector off until the first paint (see
-            # cli.main); what start-up made lives on, so later collections need not walk it.
-            gc.freeze()
-            gc.enable()
+        start_up_painted()
         if self._after_first_paint_hook is not None:
             self._after_first_paint_hook(self)
             return

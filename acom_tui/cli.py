@@ -19,7 +19,7 @@ import time
 from collections.abc import Mapping, Sequence
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from acom_tui import __version__
 from acom_tui.api.urls import url_problem
@@ -27,7 +27,8 @@ from acom_tui.logs import LOG_BACKUPS, LOG_LEVEL_ENV, LOG_MAX_BYTES, setup_loggi
 from acom_tui.paths import CONFIG_ENV, DATA_DIR_ENV, LOG_DIR_ENV, config_path, data_dir, log_path
 
 if TYPE_CHECKING:
-    from acom_tui.app import AcomApp
+    from textual.app import App
+
     from acom_tui.config import Settings
     from acom_tui.session import Backend
 
@@ -172,16 +173,16 @@ def _open_server(url: str, allow_insecure_http: bool, settings: Settings | None)
     return open_server_backend(server)
 
 
-def _record_first_paint(path: Path, app: AcomApp) -> None:
+def _record_first_paint(path: Path, app: App[Any]) -> None:
     path.write_text(f"{time.time():.6f}\n", encoding="utf-8")
     app.exit(0)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     # Start-up allocates many objects that live as long as the app, and the cyclic garbage
-    # collector would walk them again and again before the first paint (about 25 ms). The
-    # member app switches it back on after its first paint (and freezes the start-up
-    # objects out of its way); every other path gets it back here.
+    # collector would walk them again and again before the first paint (about 25 ms). Both
+    # apps switch it back on after their first paint (shell.start_up_painted, which also
+    # freezes the start-up objects out of its way); every other path gets it back here.
     gc.disable()
     try:
         return _main(sys.argv[1:] if argv is None else argv)
@@ -245,25 +246,25 @@ def _main(argv: Sequence[str]) -> int:
             return EXIT_USAGE
         source = partial(_open_server, url, allow_insecure, settings)
 
+    hook = (
+        partial(_record_first_paint, Path(args.benchmark_first_paint))
+        if args.benchmark_first_paint
+        else None
+    )
     if args.staff:
         from acom_tui.staff.app import run_console
 
-        gc.enable()
         return run_console(
             demo=args.demo,
             url=url,
             allow_insecure_http=allow_insecure,
             settings=settings,
             theme=args.theme,
+            after_first_paint=hook,
         )
 
     from acom_tui.app import AcomApp
 
-    hook = (
-        partial(_record_first_paint, Path(args.benchmark_first_paint))
-        if args.benchmark_first_paint
-        else None
-    )
     app = AcomApp(
         source, demo=args.demo, settings=settings, theme=args.theme, after_first_paint=hook
     )

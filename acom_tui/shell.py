@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Generic, Protocol, TypeVar, cast
@@ -13,6 +14,20 @@ from textual.app import App
 from acom_tui.session import LOGOUT_TIMEOUT_S
 
 log = logging.getLogger("acom_tui.shell")
+
+
+def start_up_painted() -> None:
+    """After an app's first paint: the garbage collector works again, past start-up.
+
+    ``acom-tui`` keeps the cyclic garbage collector off until the first paint (see
+    ``cli.main``): start-up allocates many objects that live as long as the app, and the
+    collector would walk them again and again before anything is on screen. They are
+    frozen out of its way, then it is switched back on. Where it was never off (tests,
+    another program running an app), nothing changes.
+    """
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 async def close_backend(aclose: Callable[[], Awaitable[None]]) -> None:

@@ -14,9 +14,12 @@ one ``acom-mock-server``:
 * ``idle``: the CPU one idle process uses over ``--idle`` seconds, each on its own: the
   bare app with two inputs (blinking cursor, and not blinking), the staff console logged
   in (lookup field focused) and the member app logged in (dashboard).
-* ``startup-load``: time to first screen of the staff console, the member app and the
-  bare app, each alone and while 10 other staff consoles start (and log in) at the same
-  moment; the ratios to the bare app.
+* ``startup-load``: time to first screen of the staff console, the member app and two
+  bare apps (one line; one line and two inputs, the per-session baseline above), each
+  alone and while 10 other staff consoles start (and log in) at the same moment; the
+  ratios to each bare app. The goal is judged against the bare app of the issue's table
+  (one line and two inputs: a login cannot have fewer); the one-line ratio is reported
+  beside it.
 
     python -m benchmarks.host [memory|full|idle|startup-load|all] [--write docs/performance.md]
 """
@@ -349,7 +352,7 @@ def _met(ok: bool) -> str:
 
 
 def measure_startup_load(runs: int, others: int) -> dict[str, dict[str, list[float]]]:
-    targets = (BARE_LINE, STAFF, MEMBER)
+    targets = (BARE_LINE, BARE, STAFF, MEMBER)
     results: dict[str, dict[str, list[float]]] = {
         "alone": {k.label: [] for k in targets},
         "loaded": {k.label: [] for k in targets},
@@ -380,23 +383,32 @@ def report_startup_load(results: dict[str, dict[str, list[float]]], others: int)
         f"Measured by `python -m benchmarks.host startup-load` ({runs} runs each, "
         "alternating; spawn to the first screen on an 80x24 pseudo-terminal, read by the "
         f'benchmark; "loaded": {others} other `acom-tui --staff` start at the same moment '
-        "and log in; median).",
+        "and log in; median). Ratios to the bare app with one line and two inputs (the "
+        "issue's bare app, the goal's baseline) and, in brackets, to the bare app with one "
+        "line.",
         "",
-        "| app | alone | vs bare | with 10 others starting | vs bare | goal |",
+        f"| app | alone | vs bare | with {others} others starting | vs bare | goal |",
         "|---|---|---|---|---|---|",
     ]
-    bare_alone = median(results["alone"][BARE_LINE.label])
-    bare_loaded = median(results["loaded"][BARE_LINE.label])
+    medians = {
+        condition: {label: median(times) for label, times in by_label.items()}
+        for condition, by_label in results.items()
+    }
+
+    def ratios(condition: str, label: str) -> str:
+        value = medians[condition][label]
+        line = value / medians[condition][BARE_LINE.label]
+        return f"{value / medians[condition][BARE.label]:.2f}x ({line:.2f}x)"
+
     for label in results["alone"]:
-        alone = median(results["alone"][label])
-        loaded = median(results["loaded"][label])
         goal = ""
-        if label != BARE_LINE.label:
-            ratio = loaded / bare_loaded
+        if label not in (BARE_LINE.label, BARE.label):
+            ratio = medians["loaded"][label] / medians["loaded"][BARE.label]
             goal = f"<= {STARTUP_GOAL}x: {'met' if ratio <= STARTUP_GOAL else 'NOT met'}"
         lines.append(
-            f"| {label.split(',')[0]} | {ms(alone)} | {alone / bare_alone:.2f}x | {ms(loaded)} "
-            f"| {loaded / bare_loaded:.2f}x | {goal} |"
+            f"| {label.split(', logged')[0]} "
+            f"| {ms(medians['alone'][label])} | {ratios('alone', label)} "
+            f"| {ms(medians['loaded'][label])} | {ratios('loaded', label)} | {goal} |"
         )
     lines += ["", machine()]
     return "\n".join(lines)

@@ -22,6 +22,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Label
 
 from acom_tui.dialogs.base import AcomModal
+from acom_tui.widgets.plain_button import PlainButton
 from acom_tui.widgets.prose import Prose
 
 __all__ = ["ConfirmDialog"]
@@ -76,8 +77,10 @@ class ConfirmDialog(AcomModal[bool]):
             for line in self._lines:
                 yield Prose(line, classes="confirm-change-line")
             with Horizontal(classes="actions"):
-                yield Button(self._keep_label, id="confirm-keep", variant="primary", compact=True)
-                yield Button(self._change_label, id="confirm-change", compact=True)
+                yield PlainButton(
+                    self._keep_label, id="confirm-keep", variant="primary", compact=True
+                )
+                yield PlainButton(self._change_label, id="confirm-change", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#confirm-keep", Button).focus()

@@ -34,6 +34,7 @@ from acom_tui.dialogs.base import AcomModal
 from acom_tui.i18n import t
 from acom_tui.widgets.banner import Banner
 from acom_tui.widgets.figure_table import FigureTable, Row
+from acom_tui.widgets.plain_button import PlainButton
 from acom_tui.widgets.prose import Prose
 
 __all__ = ["ConfirmMovement", "ErrorKind", "Outcome", "OutcomeKind", "classify_error"]
@@ -152,8 +153,10 @@ class ConfirmMovement(AcomModal[Outcome[R]]):
             yield Prose(self._note, id="confirm-note")
             yield Banner("", variant="warning", id="confirm-status")
             with Horizontal(classes="actions"):
-                yield Button(self._confirm_label, id="confirm-ok", variant="primary", compact=True)
-                yield Button(t("money.confirm.cancel"), id="confirm-cancel", compact=True)
+                yield PlainButton(
+                    self._confirm_label, id="confirm-ok", variant="primary", compact=True
+                )
+                yield PlainButton(t("money.confirm.cancel"), id="confirm-cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#confirm-ok").focus()
@@ -184,7 +187,7 @@ class ConfirmMovement(AcomModal[Outcome[R]]):
         self.dismiss(Outcome("unknown" if self.unanswered else "cancelled"))
 
     def _set_busy(self, busy: bool) -> None:
-        for button in self.query(Button):
+        for button in self.query(PlainButton):
             button.disabled = busy
         self.query_one("#confirm-dialog").loading = busy
         if busy:

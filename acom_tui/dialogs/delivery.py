@@ -19,6 +19,7 @@ from acom_tui.formatting import format_datetime
 from acom_tui.i18n import get_language, t
 from acom_tui.widgets.banner import Banner
 from acom_tui.widgets.busy import busy
+from acom_tui.widgets.plain_button import PlainButton
 from acom_tui.widgets.prose import Prose
 
 if TYPE_CHECKING:
@@ -63,8 +64,8 @@ class DeliveryDialog(AcomModal["ElectronicDelivery | None"]):
             yield Label("", id="delivery-updated", classes="muted", markup=False)
             yield Banner("", variant="success", id="delivery-result")
             with Horizontal(classes="actions"):
-                yield Button("", id="delivery-toggle", variant="primary", compact=True)
-                yield Button(t("common.close"), id="delivery-close", compact=True)
+                yield PlainButton("", id="delivery-toggle", variant="primary", compact=True)
+                yield PlainButton(t("common.close"), id="delivery-close", compact=True)
 
     def on_mount(self) -> None:
         if self.delivery is None:

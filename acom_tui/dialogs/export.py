@@ -19,6 +19,7 @@ from acom_tui.dialogs.base import AcomModal
 from acom_tui.formatting import format_date
 from acom_tui.i18n import get_language, t
 from acom_tui.widgets.banner import Banner
+from acom_tui.widgets.plain_button import PlainButton
 from acom_tui.widgets.prose import Prose
 
 if TYPE_CHECKING:
@@ -164,10 +165,10 @@ class ExportDialog(AcomModal[None]):
                 yield Label("", id="export-rows", markup=False)
             yield Prose("", id="export-outcome", classes="-hidden")
             with Horizontal(classes="actions"):
-                yield Button(
+                yield PlainButton(
                     t("statements.export.start"), id="export-start", variant="primary", compact=True
                 )
-                yield Button(t("common.close"), id="export-close", compact=True)
+                yield PlainButton(t("common.close"), id="export-close", compact=True)
 
     def on_mount(self) -> None:
         field = self.query_one("#export-path", Input)

@@ -14,6 +14,7 @@ from acom_tui.dialogs.base import AcomModal
 from acom_tui.i18n import t
 from acom_tui.widgets.busy import busy
 from acom_tui.widgets.countdown import Countdown
+from acom_tui.widgets.plain_button import PlainButton
 from acom_tui.widgets.prose import Prose
 
 if TYPE_CHECKING:
@@ -57,8 +58,8 @@ class IdleWarningScreen(AcomModal[None]):
                 id="idle-countdown",
             )
             with Horizontal(classes="actions"):
-                yield Button(t("idle.stay"), id="idle-stay", variant="primary", compact=True)
-                yield Button(t("idle.logout"), id="idle-logout", compact=True)
+                yield PlainButton(t("idle.stay"), id="idle-stay", variant="primary", compact=True)
+                yield PlainButton(t("idle.logout"), id="idle-logout", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#idle-stay").focus()

@@ -28,6 +28,7 @@ from acom_tui.i18n import get_language, t
 from acom_tui.normalize import InputError
 from acom_tui.widgets.busy import busy
 from acom_tui.widgets.digits_input import PinInput
+from acom_tui.widgets.plain_button import PlainButton
 from acom_tui.widgets.prose import Prose
 
 if TYPE_CHECKING:
@@ -115,10 +116,10 @@ class StepUpPrompt(AcomModal[StepUpOutcome[T]], Generic[T]):
                 yield PinInput(id="stepup-pin")
             yield Prose("", id="stepup-message", classes="-empty")
             with Horizontal(classes="actions"):
-                yield Button(
+                yield PlainButton(
                     t("settings.stepup.confirm"), id="stepup-ok", variant="primary", compact=True
                 )
-                yield Button(t("common.cancel"), id="stepup-cancel", compact=True)
+                yield PlainButton(t("common.cancel"), id="stepup-cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#stepup-pin").focus()

@@ -45,6 +45,7 @@ from acom_tui.widgets.amount_input import AmountInput, AmountRule, describe_erro
 from acom_tui.widgets.banner import Banner
 from acom_tui.widgets.figure_table import FigureTable, Row
 from acom_tui.widgets.key_bar import KeyBar
+from acom_tui.widgets.plain_button import PlainButton
 from acom_tui.widgets.prose import Prose
 
 if TYPE_CHECKING:
@@ -231,24 +232,24 @@ class BorrowScreen(MoneyScreen):
                 yield Prose(t("money.borrow.hint"), id="borrow-message", classes="field-message")
                 with Horizontal(id="borrow-quick", classes="quick-row"):
                     for amount in QUICK_AMOUNTS:
-                        yield Button(
+                        yield PlainButton(
                             t(f"money.keys.quick_{amount}"),
                             id=f"quick-{amount}",
                             compact=True,
                             classes="quick",
                         )
-                    yield Button(
+                    yield PlainButton(
                         t("money.keys.quick_all"),
                         id="quick-all",
                         compact=True,
                         classes="quick",
                     )
-                yield Button(
+                yield PlainButton(
                     t("money.borrow.next"), id="borrow-next", variant="primary", compact=True
                 )
             yield Banner("", variant="error", id="borrow-status")
             with Horizontal(classes="actions"):
-                yield Button("", id="borrow-next-step", compact=True, classes="-hidden")
+                yield PlainButton("", id="borrow-next-step", compact=True, classes="-hidden")
         yield KeyBar()
 
     def on_screen_resume(self) -> None:

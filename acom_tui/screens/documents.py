@@ -37,6 +37,7 @@ from acom_tui.i18n import Language, catalogue, get_language, t
 from acom_tui.screens.base import AcomScreen
 from acom_tui.widgets.banner import Banner, BannerVariant
 from acom_tui.widgets.key_bar import KeyBar
+from acom_tui.widgets.plain_button import PlainButton
 from acom_tui.widgets.prose import Prose
 
 if TYPE_CHECKING:
@@ -272,11 +273,11 @@ class DocumentUploadScreen(AcomScreen["Document | None"]):
             yield UploadProgress(id="upload-progress")
             yield Banner("", variant="error", id="upload-status", classes="form-status")
             with Horizontal(classes="actions"):
-                yield Button(
+                yield PlainButton(
                     t("settings.upload.send"), id="upload-send", variant="primary", compact=True
                 )
-                yield Button(t("settings.upload.browse"), id="upload-browse", compact=True)
-                yield Button(t("common.back"), id="upload-back", compact=True)
+                yield PlainButton(t("settings.upload.browse"), id="upload-browse", compact=True)
+                yield PlainButton(t("common.back"), id="upload-back", compact=True)
         yield KeyBar()
 
     def _kind_options(self) -> list[Option]:
@@ -530,11 +531,11 @@ class DocumentsScreen(AcomScreen[None]):
             yield Label(t("settings.documents.none"), id="docs-empty", classes="-hidden")
             yield Prose(t("settings.documents.accepted"), id="docs-accepted")
             with Horizontal(classes="actions"):
-                yield Button(
+                yield PlainButton(
                     t("settings.documents.new"), id="docs-new", variant="primary", compact=True
                 )
-                yield Button(t("keys.reload"), id="docs-reload", compact=True)
-                yield Button(t("common.back"), id="docs-back", compact=True)
+                yield PlainButton(t("keys.reload"), id="docs-reload", compact=True)
+                yield PlainButton(t("common.back"), id="docs-back", compact=True)
         yield KeyBar()
 
     def on_mount(self) -> None:

@@ -37,6 +37,7 @@ from acom_tui.screens.base import AcomScreen
 from acom_tui.widgets.banner import Banner, BannerVariant
 from acom_tui.widgets.busy import busy
 from acom_tui.widgets.key_bar import KeyBar
+from acom_tui.widgets.plain_button import PlainButton
 from acom_tui.widgets.prose import Prose
 
 if TYPE_CHECKING:
@@ -175,10 +176,10 @@ class LimitConfirm(AcomModal[bool]):
                 )
             )
             with Horizontal(classes="actions"):
-                yield Button(
+                yield PlainButton(
                     t("settings.limit.apply"), id="confirm-yes", variant="primary", compact=True
                 )
-                yield Button(t("settings.limit.dont_apply"), id="confirm-no", compact=True)
+                yield PlainButton(t("settings.limit.dont_apply"), id="confirm-no", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#confirm-yes").focus()
@@ -225,10 +226,10 @@ class LimitIncreaseScreen(AcomScreen[None]):
                 yield Label(t("settings.yen_unit"), classes="unit")
             yield Prose("", id="limit-requested-message", classes="field-message")
             with Horizontal(classes="actions"):
-                yield Button(
+                yield PlainButton(
                     t("settings.limit.submit"), id="limit-submit", variant="primary", compact=True
                 )
-                yield Button(t("common.back"), id="limit-back", compact=True)
+                yield PlainButton(t("common.back"), id="limit-back", compact=True)
             yield Label(t("settings.limit.section.rules"), classes="section")
             yield Prose("", id="limit-ceiling-note")
             yield Prose(t("settings.limit.rules"), id="limit-rules")

@@ -7,7 +7,7 @@ is emptied as soon as it is submitted; the PIN lives only in the login call.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, Literal, overload
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -18,7 +18,7 @@ from textual.widgets import Input, Label
 from acom_tui.i18n import get_language, t
 from acom_tui.normalize import InputError
 from acom_tui.screens.base import AcomScreen
-from acom_tui.widgets.banner import Banner, BannerVariant
+from acom_tui.widgets.banner import Banner, BannerVariant, StatusLine
 from acom_tui.widgets.busy import busy
 from acom_tui.widgets.checkbox import PlainCheckbox
 from acom_tui.widgets.digits_input import MemberNumberInput, PinInput
@@ -55,6 +55,9 @@ class LoginScreen(AcomScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._logging_in = False
+        self._status = StatusLine(
+            self, "login-status", parent="#login-body", before="#fraud-warning"
+        )
 
     def compose(self) -> ComposeResult:
         yield self.title_bar(t("login.title"))
@@ -98,30 +101,11 @@ class LoginScreen(AcomScreen[None]):
         self._field_message("pin", t("login.pin.hint"))
 
     def show_status(self, text: str, *, variant: BannerVariant = "error") -> None:
-        self._status_banner().show(text, variant)
-
-    @overload
-    def _status_banner(self, create: Literal[True] = ...) -> Banner: ...
-    @overload
-    def _status_banner(self, create: bool) -> Banner | None: ...
-
-    def _status_banner(self, create: bool = True) -> Banner | None:
-        """The status line under the form; mounted when first needed, not at start-up."""
-        banner = next(iter(self.query("#login-status").results(Banner)), None)
-        if banner is None and create:
-            banner = Banner("", variant="error", id="login-status")
-            self.query_one("#login-body").mount(banner, before="#fraud-warning")
-        return banner
-
-    def _clear_status(self) -> None:
-        banner = self._status_banner(create=False)
-        if banner is not None:
-            banner.clear()
+        self._status.show(text, variant)
 
     @property
     def status_text(self) -> str:
-        banner = self._status_banner(create=False)
-        return banner.text if banner is not None else ""
+        return self._status.text
 
     def _warn_last_attempt(self, error: Exception) -> None:
         """One wrong PIN from the lock: say so plainly, and point to the forgot-PIN help."""
@@ -139,7 +123,7 @@ class LoginScreen(AcomScreen[None]):
         if reason:
             self.show_status(reason, variant="info")
         else:
-            self._clear_status()
+            self._status.clear()
         self.query_one("#pin" if number.value else "#member-number").focus()
 
     def remembered(self, result: KeyringResult) -> None:
@@ -199,7 +183,7 @@ class LoginScreen(AcomScreen[None]):
         number_input = self.query_one("#member-number", MemberNumberInput)
         pin_input = self.query_one("#pin", PinInput)
         self._reset_field_messages()
-        self._clear_status()
+        self._status.clear()
         try:
             number = number_input.parse()
         except InputError as error:

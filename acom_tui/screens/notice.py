@@ -18,6 +18,7 @@ from acom_tui.i18n import t
 from acom_tui.screens.base import AcomScreen
 from acom_tui.widgets.banner import Banner, BannerVariant
 from acom_tui.widgets.key_bar import KeyBar
+from acom_tui.widgets.plain_button import PlainButton
 from acom_tui.widgets.prose import Prose
 from acom_tui.widgets.support_desk import SupportDesk
 
@@ -72,12 +73,14 @@ class NoticeScreen(AcomScreen[None]):
         yield from ()
 
     def compose_actions(self) -> ComposeResult:
-        yield Button(t("notice.back_to_login"), id="notice-back", compact=True, variant="primary")
+        yield PlainButton(
+            t("notice.back_to_login"), id="notice-back", compact=True, variant="primary"
+        )
         if self._help_topic is not None:
-            yield Button(t(f"help.{self._help_topic}.title"), id="notice-help", compact=True)
+            yield PlainButton(t(f"help.{self._help_topic}.title"), id="notice-help", compact=True)
 
     def on_mount(self) -> None:
-        self.query(Button).first().focus()
+        self.query(PlainButton).first().focus()
 
     def heartbeat(self) -> None:
         super().heartbeat()

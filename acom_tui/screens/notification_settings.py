@@ -28,6 +28,7 @@ from acom_tui.widgets.banner import Banner
 from acom_tui.widgets.busy import busy
 from acom_tui.widgets.checkbox import PlainCheckbox
 from acom_tui.widgets.key_bar import KeyBar
+from acom_tui.widgets.plain_button import PlainButton
 from acom_tui.widgets.prose import Prose
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ class NotificationSettingsScreen(AcomScreen[None]):
             yield Banner("", variant="warning", id="settings-warning")
             yield Banner("", variant="success", id="settings-status")
             with Horizontal(classes="actions"):
-                yield Button(
+                yield PlainButton(
                     t("notices.settings.save"), id="settings-save", variant="primary", compact=True
                 )
         yield KeyBar()

@@ -33,6 +33,7 @@ from acom_tui.widgets.banner import Banner, BannerVariant
 from acom_tui.widgets.busy import busy
 from acom_tui.widgets.digits_input import PinInput
 from acom_tui.widgets.key_bar import KeyBar
+from acom_tui.widgets.plain_button import PlainButton
 from acom_tui.widgets.prose import Prose
 
 __all__ = [
@@ -121,11 +122,11 @@ class PinChangeScreen(AcomScreen[None]):
             yield Prose(t("settings.pin.lockout_warning"), classes="form-note")
             yield Banner("", variant="error", id="pin-status", classes="form-status")
             with Horizontal(classes="actions"):
-                yield Button(
+                yield PlainButton(
                     t("settings.pin.submit"), id="pin-submit", variant="primary", compact=True
                 )
                 if not self.forced:
-                    yield Button(t("common.back"), id="pin-back", compact=True)
+                    yield PlainButton(t("common.back"), id="pin-back", compact=True)
         yield KeyBar()
 
     def on_mount(self) -> None:

@@ -27,6 +27,7 @@ from acom_tui.i18n import Language, detect_language, get_language, set_language,
 from acom_tui.screens.base import AcomScreen
 from acom_tui.widgets.banner import Banner, BannerVariant
 from acom_tui.widgets.key_bar import KeyBar
+from acom_tui.widgets.plain_button import PlainButton
 from acom_tui.widgets.prose import Prose
 
 if TYPE_CHECKING:
@@ -115,8 +116,8 @@ class PreferencesScreen(AcomScreen[None]):
             yield Label(t("settings.prefs.remember"), classes="section")
             yield Prose(t("settings.prefs.remember_checking"), id="prefs-remembered")
             with Horizontal(classes="actions"):
-                yield Button(t("settings.prefs.forget"), id="prefs-forget", compact=True)
-                yield Button(t("common.back"), id="prefs-back", compact=True)
+                yield PlainButton(t("settings.prefs.forget"), id="prefs-forget", compact=True)
+                yield PlainButton(t("common.back"), id="prefs-back", compact=True)
         yield KeyBar()
 
     def on_mount(self) -> None:

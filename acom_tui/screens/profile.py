@@ -47,6 +47,7 @@ from acom_tui.support_desk import SUPPORT_PHONE
 from acom_tui.widgets.banner import Banner, BannerVariant
 from acom_tui.widgets.form_input import FormInput
 from acom_tui.widgets.key_bar import KeyBar
+from acom_tui.widgets.plain_button import PlainButton
 from acom_tui.widgets.prose import Prose
 
 if TYPE_CHECKING:
@@ -405,10 +406,10 @@ class ProfileScreen(AcomScreen[None]):
                 if section == "work":
                     yield from self._credit_rows()
             with Horizontal(classes="actions"):
-                yield Button(
+                yield PlainButton(
                     t("settings.profile.save"), id="profile-save", variant="primary", compact=True
                 )
-                yield Button(t("common.back"), id="profile-back", compact=True)
+                yield PlainButton(t("common.back"), id="profile-back", compact=True)
         yield KeyBar()
 
     @staticmethod

@@ -24,6 +24,7 @@ from acom_tui.statement_notice import notice_rows
 from acom_tui.widgets.banner import Banner
 from acom_tui.widgets.figure_table import FigureTable, Row
 from acom_tui.widgets.key_bar import KeyBar
+from acom_tui.widgets.plain_button import PlainButton
 from acom_tui.widgets.prose import Prose
 
 if TYPE_CHECKING:
@@ -99,7 +100,7 @@ class ReceiptScreen(AcomScreen[None]):
             yield FigureTable(id="receipt-notice")
             yield Prose(self._note, id="receipt-note")
         with Horizontal(classes="actions"):
-            yield Button(
+            yield PlainButton(
                 t("money.receipt.to_top"), id="receipt-done", variant="primary", compact=True
             )
         yield KeyBar()

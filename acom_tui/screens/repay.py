@@ -34,6 +34,7 @@ from acom_tui.widgets.banner import Banner
 from acom_tui.widgets.busy import busy
 from acom_tui.widgets.figure_table import FigureTable, Row
 from acom_tui.widgets.key_bar import KeyBar
+from acom_tui.widgets.plain_button import PlainButton
 from acom_tui.widgets.prose import Prose
 
 if TYPE_CHECKING:
@@ -152,19 +153,19 @@ class RepayScreen(MoneyScreen):
                         yield Label(t("money.yen_suffix"), classes="amount-suffix", markup=False)
                     yield Prose(t("money.repay.hint"), id="repay-message", classes="field-message")
                     with Horizontal(id="repay-quick", classes="quick-row"):
-                        yield Button(
+                        yield PlainButton(
                             t("money.keys.minimum"),
                             id="quick-minimum",
                             compact=True,
                             classes="quick",
                         )
-                        yield Button(
+                        yield PlainButton(
                             t("money.keys.payoff"),
                             id="quick-payoff",
                             compact=True,
                             classes="quick",
                         )
-                        yield Button(
+                        yield PlainButton(
                             t("money.keys.custom"),
                             id="quick-custom",
                             compact=True,
@@ -173,7 +174,7 @@ class RepayScreen(MoneyScreen):
                     yield Label(t("money.repay.quote_title"), id="repay-quote-title", markup=False)
                     yield Prose(t("money.repay.quote_hint"), id="repay-quote-hint")
                     yield FigureTable(id="repay-quote", classes="-hidden")
-                    yield Button(
+                    yield PlainButton(
                         t("money.repay.show_quote"),
                         id="repay-next",
                         variant="primary",

@@ -40,6 +40,7 @@ from acom_tui.widgets.banner import Banner
 from acom_tui.widgets.busy import busy
 from acom_tui.widgets.form_input import FormInput
 from acom_tui.widgets.key_bar import KeyBar
+from acom_tui.widgets.plain_button import PlainButton
 from acom_tui.widgets.prose import Prose
 
 if TYPE_CHECKING:
@@ -190,8 +191,8 @@ class SimulatorScreen(AcomScreen[None]):
         with Vertical(id="sim-form"):
             with Horizontal(classes="sim-row", id="sim-mode-row"):
                 yield Label(t("simulator.mode.label"), classes="sim-label", markup=False)
-                yield Button("", id="sim-mode-payment", compact=True, classes="sim-mode")
-                yield Button("", id="sim-mode-count", compact=True, classes="sim-mode")
+                yield PlainButton("", id="sim-mode-payment", compact=True, classes="sim-mode")
+                yield PlainButton("", id="sim-mode-count", compact=True, classes="sim-mode")
             yield from self._field("amount", "", t("simulator.unit.yen"))
             yield from self._field("rate", _rate_text(GUEST_RATE), "%")
             yield from self._field("payment", "", t("simulator.unit.yen"))

@@ -10,6 +10,7 @@ from acom_tui.errors_ui import TransportProblem, message_for
 from acom_tui.i18n import t
 from acom_tui.screens.notice import NoticeScreen
 from acom_tui.widgets.banner import Banner
+from acom_tui.widgets.plain_button import PlainButton
 
 __all__ = ["UnreachableScreen"]
 
@@ -27,7 +28,9 @@ class UnreachableScreen(NoticeScreen):
         )
 
     def compose_actions(self) -> ComposeResult:
-        yield Button(t("common.retry"), id="unreachable-retry", compact=True, variant="primary")
+        yield PlainButton(
+            t("common.retry"), id="unreachable-retry", compact=True, variant="primary"
+        )
         yield from super().compose_actions()
 
     @on(Button.Pressed, "#unreachable-retry")

@@ -23,7 +23,7 @@ from acom_tui.keys import key_display, key_rows
 from acom_tui.palette import KeyCommands, open_palette
 from acom_tui.screens.too_small import SizeGuard
 from acom_tui.session import LOGOUT_TIMEOUT_S, ServerClock, next_idle_change, system_now
-from acom_tui.shell import BackendSlot
+from acom_tui.shell import BackendSlot, start_up_painted
 from acom_tui.staff import errors as staff_errors
 from acom_tui.staff.screens.base import StaffModal, StaffScreen
 from acom_tui.staff.screens.login import StaffLoginScreen
@@ -87,6 +87,7 @@ class StaffApp(App[int], inherit_bindings=False):
         idle_warning_seconds: int = 60,
         keymap: Mapping[str, str] | None = None,
         animations: bool = True,
+        after_first_paint: Callable[[App[int]], None] | None = None,
     ) -> None:
         if lang is not None:
             set_language(lang)
@@ -104,6 +105,7 @@ class StaffApp(App[int], inherit_bindings=False):
         self._ending = False
         self._requested_theme = theme or DEFAULT_THEME
         self._keymap_setting = dict(keymap or {})
+        self._after_first_paint_hook = after_first_paint
         self.title = t("staff.app.title")
         if not animations:
             self.animation_level = "none"
@@ -149,8 +151,15 @@ class StaffApp(App[int], inherit_bindings=False):
         self.size_guard.start()
         self.cursor_rest.start()
         self.beats.start()
+        self.call_after_refresh(self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        start_up_painted()
+        if self._after_first_paint_hook is not None:
+            self._after_first_paint_hook(self)
+            return
         if self._slot.backend is None:
-            self.call_after_refresh(self._open_backend)
+            self._open_backend()
 
     def _apply_theme(self, name: str) -> None:
         apply_theme(self, name)
@@ -313,6 +322,7 @@ def run_console(
     allow_insecure_http: bool,
     settings: Settings | None,
     theme: str | None,
+    after_first_paint: Callable[[App[int]], None] | None = None,
 ) -> int:
     """Run the console until the agent quits (``acom-tui --staff``); the exit status."""
     source: Callable[[], StaffBackend]
@@ -333,6 +343,7 @@ def run_console(
         theme=theme or (settings.ui.theme if settings is not None else None),
         idle_warning_seconds=settings.ui.idle_warning_seconds if settings is not None else 60,
         keymap=settings.keymap if settings is not None else None,
+        after_first_paint=after_first_paint,
     )
     app.run()
     return app.return_code or 0

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from acom_tui.widgets.prose import Prose
 
-__all__ = ["Banner", "BannerVariant"]
+if TYPE_CHECKING:
+    from textual.widget import Widget
+
+__all__ = ["Banner", "BannerVariant", "StatusLine"]
 
 BannerVariant = Literal["info", "warning", "error", "success", "demo"]
 _VARIANTS: tuple[BannerVariant, ...] = ("info", "warning", "error", "success", "demo")
@@ -64,3 +67,39 @@ class Banner(Prose):
 
     def clear(self) -> None:
         self.show("")
+
+
+class StatusLine:
+    """A screen's status banner, mounted the first time there is something to say.
+
+    A login screen has nothing to report when it first shows: mounting an empty banner
+    there would cost every start-up one more widget to style and lay out before the first
+    paint (issue 16). ``owner`` is the screen; the banner goes into ``parent`` (a
+    selector), before ``before``.
+    """
+
+    def __init__(self, owner: Widget, banner_id: str, *, parent: str, before: str) -> None:
+        self._owner = owner
+        self._id = banner_id
+        self._parent = parent
+        self._before = before
+
+    def _banner(self, *, create: bool) -> Banner | None:
+        banner = next(iter(self._owner.query(f"#{self._id}").results(Banner)), None)
+        if banner is None and create:
+            banner = Banner("", variant="error", id=self._id)
+            self._owner.query_one(self._parent).mount(banner, before=self._before)
+        return banner
+
+    def show(self, text: str, variant: BannerVariant = "error") -> None:
+        banner = self._banner(create=bool(text))
+        if banner is not None:
+            banner.show(text, variant)
+
+    def clear(self) -> None:
+        self.show("")
+
+    @property
+    def text(self) -> str:
+        banner = self._banner(create=False)
+        return banner.text if banner is not None else ""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +22,7 @@ import pytest
 from textual.app import App
 from textual.css.model import SelectorType
 from textual.css.stylesheet import Stylesheet
+from textual.dom import DOMNode
 from textual.screen import Screen
 
 import acom_tui
@@ -98,3 +100,64 @@ def test_the_check_finds_an_unscoped_rule(tmp_path: Path) -> None:
     )
     firsts = [first for first, _ in _selectors(sample)]
     assert [f for f in firsts if f not in {"DashboardScreen"}] == ["", "HelpScreen"]
+
+
+PACKAGE = Path(acom_tui.__file__).parent
+# A query by the type as selector (not `query_one("#id", Button)`, an isinstance check), or
+# a Button created.
+_BUTTON_BY_TYPE = re.compile(
+    r"\bquery(?:_one|_children|_exactly_one)?\(\s*Button\b|(?<![\w.])Button\("
+)
+
+
+def _css_sources() -> Iterator[tuple[str, str]]:
+    """(where, CSS text) of every stylesheet and every widget's CSS in the package."""
+    for path in sorted(PACKAGE.rglob("*.tcss")):
+        yield path.name, path.read_text(encoding="utf-8")
+    _readers()  # imports every module
+    for cls in _all_subclasses(DOMNode):
+        if cls.__module__.startswith("acom_tui."):
+            for name in ("DEFAULT_CSS", "CSS"):
+                css = cls.__dict__.get(name)
+                if css:
+                    yield f"{cls.__name__}.{name}", css
+
+
+def _type_names(css: str) -> set[str]:
+    stylesheet = Stylesheet(variables=App().get_css_variables())
+    stylesheet.add_source(css, read_from=("check", ""))
+    stylesheet.parse()
+    return {
+        selector.name
+        for rule in stylesheet.rules
+        for selector_set in rule.selector_set
+        for selector in selector_set.selectors
+        if selector.type == SelectorType.TYPE
+    }
+
+
+def test_buttons_are_plain_buttons_everywhere() -> None:
+    # PlainButton does not inherit Button's CSS (docs/performance.md), and Textual then
+    # matches it by its own type name only: a `Button` selector or `query(Button)` would
+    # silently find nothing, and a plain `Button(` would bring back Textual's 7 KB of CSS.
+    styled = [where for where, css in _css_sources() if "Button" in _type_names(css)]
+    assert styled == [], "name PlainButton in these selectors"
+    queried = [
+        f"{path.relative_to(PACKAGE)}:{number}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if _BUTTON_BY_TYPE.search(line)
+    ]
+    assert queried == [], "use PlainButton (to create) and PlainButton (to query by type)"
+
+
+def test_the_button_check_finds_a_button_selector_and_a_query() -> None:
+    assert _type_names(".actions > Button { width: 1; }\nPlainButton { width: 1; }") == {
+        "Button",
+        "PlainButton",
+    }
+    assert _BUTTON_BY_TYPE.search("self.query(Button).first()")
+    assert _BUTTON_BY_TYPE.search("yield Button(t('x'))")
+    assert not _BUTTON_BY_TYPE.search("yield PlainButton(t('x'))")
+    assert not _BUTTON_BY_TYPE.search('self.query_one("#ok", Button)')
+    assert not _BUTTON_BY_TYPE.search('@on(Button.Pressed, "#ok")')

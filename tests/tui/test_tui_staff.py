@@ -385,6 +385,9 @@ async def test_wrong_password_is_a_line_and_the_field_is_emptied(
     backend, _transport = staff_backend(demo)
     app = make_staff_app(backend, lang="en")
     async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        # Nothing to say yet: the status line is not even mounted (start-up, issue 16).
+        assert not app.screen.query("#staff-login-status")
         await staff_login(pilot, password="not-the-password")
         screen = app.screen
         assert isinstance(screen, StaffLoginScreen)
@@ -392,6 +395,13 @@ async def test_wrong_password_is_a_line_and_the_field_is_emptied(
             "The staff ID or password is not correct. "
             "Wrong passwords left before this staff ID is locked: 4."
         )
+        body = [child.id for child in screen.query_one("#staff-login-body").children]
+        assert body == [
+            "staff-login-intro",
+            "staff-login-form",
+            "staff-login-status",
+            "staff-login-notice",
+        ]
         assert screen.query_one("#staff-password", PasswordInput).value == ""
         assert app.session is None
     await demo.aclose()

@@ -43,6 +43,7 @@ from acom_tui.widgets.banner import Banner
 from acom_tui.widgets.busy import busy
 from acom_tui.widgets.form_input import FormInput
 from acom_tui.widgets.key_bar import KeyBar
+from acom_tui.widgets.plain_button import PlainButton
 from acom_tui.widgets.prose import Prose
 
 __all__ = ["ActionDialog", "ActionOutcome", "Perform"]
@@ -106,13 +107,13 @@ class ActionDialog(StaffModal[ActionOutcome | None]):
             )
             yield Banner("", variant="error", id="action-error")
             with Horizontal(classes="actions"):
-                yield Button(
+                yield PlainButton(
                     t(f"staff.action.{kind}.confirm"),
                     id="action-confirm",
                     variant="warning",
                     compact=True,
                 )
-                yield Button(t("staff.dialog.cancel"), id="action-cancel", compact=True)
+                yield PlainButton(t("staff.dialog.cancel"), id="action-cancel", compact=True)
         yield KeyBar()
 
     def _options(self) -> list[Option]:

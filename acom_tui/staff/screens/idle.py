@@ -15,6 +15,7 @@ from acom_tui.staff.screens.base import StaffModal
 from acom_tui.widgets.busy import busy
 from acom_tui.widgets.countdown import Countdown
 from acom_tui.widgets.key_bar import KeyBar
+from acom_tui.widgets.plain_button import PlainButton
 from acom_tui.widgets.prose import Prose
 
 if TYPE_CHECKING:
@@ -47,8 +48,10 @@ class StaffIdleScreen(StaffModal[None]):
                 id="staff-idle-countdown",
             )
             with Horizontal(classes="actions"):
-                yield Button(t("idle.stay"), id="staff-idle-stay", variant="primary", compact=True)
-                yield Button(t("idle.logout"), id="staff-idle-logout", compact=True)
+                yield PlainButton(
+                    t("idle.stay"), id="staff-idle-stay", variant="primary", compact=True
+                )
+                yield PlainButton(t("idle.logout"), id="staff-idle-logout", compact=True)
         yield KeyBar()
 
     def on_mount(self) -> None:

@@ -19,10 +19,11 @@ from textual.widgets import Button, Input, Label
 
 from acom_tui.i18n import t
 from acom_tui.staff.screens.base import StaffScreen
-from acom_tui.widgets.banner import Banner, BannerVariant
+from acom_tui.widgets.banner import Banner, BannerVariant, StatusLine
 from acom_tui.widgets.busy import busy
 from acom_tui.widgets.form_input import FormInput
 from acom_tui.widgets.key_bar import KeyBar
+from acom_tui.widgets.plain_button import PlainButton
 from acom_tui.widgets.prose import Prose
 
 if TYPE_CHECKING:
@@ -49,6 +50,12 @@ class StaffLoginScreen(StaffScreen[None]):
     AUTO_FOCUS = "#staff-id"
     BINDINGS: ClassVar[list[BindingType]] = []
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._status = StatusLine(
+            self, "staff-login-status", parent="#staff-login-body", before="#staff-login-notice"
+        )
+
     def compose(self) -> ComposeResult:
         yield self.title_bar(t("staff.login.title"))
         if self.staff.is_demo:
@@ -64,13 +71,12 @@ class StaffLoginScreen(StaffScreen[None]):
                 with Horizontal(classes="field-row", id="password-row"):
                     yield Label(t("staff.login.password"), classes="field-label")
                     yield PasswordInput(id="staff-password")
-                yield Button(
+                yield PlainButton(
                     t("staff.login.submit"),
                     id="staff-login-submit",
                     variant="primary",
                     compact=True,
                 )
-            yield Banner("", variant="error", id="staff-login-status")
             yield Prose(t("staff.login.audit_notice"), id="staff-login-notice")
         yield KeyBar()
 
@@ -82,11 +88,11 @@ class StaffLoginScreen(StaffScreen[None]):
     # --- messages ---------------------------------------------------------------------
 
     def show_status(self, text: str, *, variant: BannerVariant = "error") -> None:
-        self.query_one("#staff-login-status", Banner).show(text, variant)
+        self._status.show(text, variant)
 
     @property
     def status_text(self) -> str:
-        return self.query_one("#staff-login-status", Banner).text
+        return self._status.text
 
     def reset(self, reason: str | None) -> None:
         """Back from a session: both fields empty, and why we are here."""
@@ -95,7 +101,7 @@ class StaffLoginScreen(StaffScreen[None]):
         if reason:
             self.show_status(reason, variant="info")
         else:
-            self.query_one("#staff-login-status", Banner).clear()
+            self._status.clear()
         self.query_one("#staff-id").focus()
 
     # --- events -----------------------------------------------------------------------
@@ -124,7 +130,7 @@ class StaffLoginScreen(StaffScreen[None]):
 
         password = SecretStr(password_input.value)
         password_input.value = ""
-        self.query_one("#staff-login-status", Banner).clear()
+        self._status.clear()
         self._login(staff_id, password)
 
     @work(exclusive=True, group="staff-login")

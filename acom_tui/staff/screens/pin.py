@@ -23,6 +23,7 @@ from acom_tui.i18n import get_language, t
 from acom_tui.staff.screens.base import StaffModal
 from acom_tui.widgets.banner import Banner
 from acom_tui.widgets.key_bar import KeyBar
+from acom_tui.widgets.plain_button import PlainButton
 
 if TYPE_CHECKING:
     from acom_contract.schemas import OneTimePin
@@ -75,7 +76,9 @@ class OneTimePinDialog(StaffModal[None]):
                 markup=False,
             )
             with Horizontal(classes="actions"):
-                yield Button(t("staff.pin.close"), id="pin-close", variant="primary", compact=True)
+                yield PlainButton(
+                    t("staff.pin.close"), id="pin-close", variant="primary", compact=True
+                )
         yield KeyBar()
 
     def on_mount(self) -> None:
