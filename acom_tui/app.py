@@ -22,6 +22,7 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.signal import Signal
 
+from acom_tui.config_file import ConfigError, StartSettings
 from acom_tui.dialogs.base import AcomModal
 from acom_tui.i18n import set_language, t
 from acom_tui.keys import key_display
@@ -106,6 +107,8 @@ class AcomApp(App[int], inherit_bindings=False):
         animations: bool = True,
         after_first_paint: Callable[[App[int]], None] | None = None,
         credentials: CredentialStore | None = None,
+        start: StartSettings | None = None,
+        settings_later: Callable[[], Settings | None] | None = None,
     ) -> None:
         if lang is not None:
             set_language(lang)
@@ -114,7 +117,14 @@ class AcomApp(App[int], inherit_bindings=False):
         self._slot = BackendSlot(backend, Backend)
         given = self._slot.backend
         self.server_clock = ServerClock(given.now if given is not None else system_now)
+        # The settings (None: no config file). With ``settings_later`` (a config text
+        # accepted before, acom_tui.config_file) they are built after the first paint, and
+        # the start uses ``start``, the few values the first screen needs.
         self.settings = settings
+        self._settings_later = settings_later
+        if start is None:
+            start = StartSettings.of(settings) if settings is not None else StartSettings()
+        self.start_settings = start
         self.session: Session | None = None
         self.next_maintenance: MaintenanceWindow | None = None
         self._ending = False
@@ -133,15 +143,15 @@ class AcomApp(App[int], inherit_bindings=False):
 
         warning = idle_warning_seconds
         if warning is None:
-            warning = settings.ui.idle_warning_seconds if settings is not None else 60
+            warning = start.idle_warning_seconds
         self.idle_warning = timedelta(seconds=warning)
         self.title = t("app.title")
         self.sub_title = t("app.demo_badge") if self.is_demo else ""
         if not animations:
             # Snapshots and slow SSH links: no cursor blink, no smooth scrolling.
             self.animation_level = "none"
-        self._requested_theme = theme or (settings.ui.theme if settings else DEFAULT_THEME)
-        self._keymap_setting: Mapping[str, str] = settings.keymap if settings else {}
+        self._requested_theme = theme or start.theme
+        self._keymap_setting: Mapping[str, str] = start.keymap
         if self.is_demo:
             # The mock's controls (clock, roster) exist only where there is a mock.
             from acom_tui.demo_controls import install_demo_controls
@@ -200,6 +210,13 @@ class AcomApp(App[int], inherit_bindings=False):
         if self._after_first_paint_hook is not None:
             self._after_first_paint_hook(self)
             return
+        if self._settings_later is not None and self.settings is None:
+            try:
+                self.settings = self._settings_later()
+            except ConfigError as exc:
+                # The text was accepted by an earlier version of the rules only.
+                self.exit(return_code=2, message=t("cli.config_error", error=exc))
+                return
         if self._slot.backend is None:
             self._open_backend()
         self.call_after_refresh(preload_screen_css, self)

@@ -3,8 +3,9 @@
 Start-up is measured (``benchmarks/startup.py``), so this module keeps the first screen
 cheap: the backend is opened after the first paint (in the app's worker), the server URL
 is only checked for shape here (stdlib, no httpx), and the settings model (pydantic) is
-loaded before the first paint only when a config file exists, because only then can it
-change what the first screen shows. Logging to the file starts in the same worker.
+built before the first paint only for a config file whose text has not been accepted
+before (``acom_tui.config_file``): it is then validated, and a mistake reported, before
+anything is drawn. Logging to the file starts in the same worker.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ import logging.handlers
 import os
 import sys
 import time
-from collections.abc import Mapping, Sequence
-from functools import partial
+from collections.abc import Callable, Mapping, Sequence
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from acom_tui import __version__
 from acom_tui.api.urls import url_problem
+from acom_tui.config_file import ConfigError, StartSettings, accepted_start, remember_accepted
 from acom_tui.logs import LOG_BACKUPS, LOG_LEVEL_ENV, LOG_MAX_BYTES, setup_logging
 from acom_tui.paths import CONFIG_ENV, DATA_DIR_ENV, LOG_DIR_ENV, config_path, data_dir, log_path
 
@@ -35,6 +37,8 @@ if TYPE_CHECKING:
 __all__ = ["build_parser", "choose_language", "main"]
 
 EXIT_USAGE = 2
+# The validated settings, built when first asked for (None: no config file).
+SettingsOf = Callable[[], "Settings | None"]
 COMPLETION_SHELLS = ("bash", "zsh")
 
 # Every variable the program reads, for the --help epilog (a test greps the code for more).
@@ -163,11 +167,40 @@ def _open_demo() -> Backend:
     return open_demo_backend()
 
 
-def _open_server(url: str, allow_insecure_http: bool, settings: Settings | None) -> Backend:
+def _read_config(path: Path) -> tuple[StartSettings, Settings | None, SettingsOf]:
+    """(what the start needs, the settings if validated now, how to get them later).
+
+    No file: the defaults. A text accepted before: its start values at once, and the
+    settings built from that same text when first asked for (after the first paint). A new
+    or edited text: validated now (its keymap too), and remembered as accepted.
+    """
+    folder = data_dir(os.environ)
+    start, raw = accepted_start(path, folder)
+    if raw is None:
+        return StartSettings(), None, lambda: None
+    if start is not None:
+        return start, None, cache(partial(_settings_from_text, path, raw))
+    settings = _settings_from_text(path, raw)
+    if settings.keymap:
+        from acom_tui.keymap import check_keymap
+
+        check_keymap(settings.keymap, path)
+    remember_accepted(raw, folder)
+    return StartSettings.of(settings), settings, lambda: settings
+
+
+def _settings_from_text(path: Path, raw: bytes) -> Settings:
+    from acom_tui.config import settings_from_text
+
+    return settings_from_text(path, raw)
+
+
+def _open_server(url: str, allow_insecure_http: bool, settings_of: SettingsOf) -> Backend:
     from acom_tui.config import ServerSettings
     from acom_tui.session import open_server_backend
 
     setup_logging()
+    settings = settings_of()
     base = settings.server if settings is not None else ServerSettings()
     server = base.model_copy(update={"url": url, "allow_insecure_http": allow_insecure_http})
     return open_server_backend(server)
@@ -209,22 +242,13 @@ def _main(argv: Sequence[str]) -> int:
     # Until the log file is set up (after the first paint), nothing may reach stderr.
     logging.getLogger().addHandler(logging.NullHandler())
     path = config_path(os.environ)
-    settings: Settings | None = None
-    if path.exists():
-        from acom_tui.config import ConfigError, load_settings
-
-        try:
-            settings = load_settings(path)
-            if settings.keymap:
-                from acom_tui.keymap import check_keymap
-
-                check_keymap(settings.keymap, path)
-        except ConfigError as exc:
-            set_language(args.lang or detect_language(os.environ))
-            print(t("cli.config_error", error=exc), file=sys.stderr)
-            return EXIT_USAGE
-    configured_language = settings.ui.language if settings is not None else "auto"
-    set_language(choose_language(args.lang, configured_language, os.environ))
+    try:
+        start, settings, settings_of = _read_config(path)
+    except ConfigError as exc:
+        set_language(args.lang or detect_language(os.environ))
+        print(t("cli.config_error", error=exc), file=sys.stderr)
+        return EXIT_USAGE
+    set_language(choose_language(args.lang, start.language, os.environ))
 
     source: partial[Backend]
     url: str | None = None
@@ -232,11 +256,8 @@ def _main(argv: Sequence[str]) -> int:
     if args.demo:
         source = partial(_open_demo)
     else:
-        url = args.server
-        if settings is not None:
-            allow_insecure = allow_insecure or settings.server.allow_insecure_http
-            if url is None and "url" in settings.server.model_fields_set:
-                url = settings.server.url
+        url = args.server if args.server is not None else start.server_url
+        allow_insecure = allow_insecure or start.allow_insecure_http
         if url is None:
             print(t("cli.no_server", path=path), file=sys.stderr)
             return EXIT_USAGE
@@ -244,7 +265,7 @@ def _main(argv: Sequence[str]) -> int:
         if problem is not None:
             print(t("cli.bad_server", error=problem), file=sys.stderr)
             return EXIT_USAGE
-        source = partial(_open_server, url, allow_insecure, settings)
+        source = partial(_open_server, url, allow_insecure, settings_of)
 
     hook = (
         partial(_record_first_paint, Path(args.benchmark_first_paint))
@@ -258,7 +279,7 @@ def _main(argv: Sequence[str]) -> int:
             demo=args.demo,
             url=url,
             allow_insecure_http=allow_insecure,
-            settings=settings,
+            start=start,
             theme=args.theme,
             after_first_paint=hook,
         )
@@ -266,7 +287,13 @@ def _main(argv: Sequence[str]) -> int:
     from acom_tui.app import AcomApp
 
     app = AcomApp(
-        source, demo=args.demo, settings=settings, theme=args.theme, after_first_paint=hook
+        source,
+        demo=args.demo,
+        settings=settings,
+        start=start,
+        settings_later=None if settings is not None else settings_of,
+        theme=args.theme,
+        after_first_paint=hook,
     )
     app.run()
     return app.return_code or 0

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 from pydantic import ValidationError as PydanticValidationError
 
+from acom_tui.config_file import ConfigError, parse_text, read_toml
 from acom_tui.paths import config_path
 
 DEFAULT_SERVER_URL = "http://127.0.0.1:8080"
@@ -30,16 +31,8 @@ __all__ = [
     "UiSettings",
     "load_settings",
     "save_preferences",
+    "settings_from_text",
 ]
-
-
-class ConfigError(Exception):
-    """The config file exists but cannot be used; the message names the file and the key."""
-
-    def __init__(self, path: Path, problem: str) -> None:
-        super().__init__(f"{path}: {problem}")
-        self.path = path
-        self.problem = problem
 
 
 class _Section(BaseModel):
@@ -70,23 +63,6 @@ class Settings(_Section):
 # --- loading -------------------------------------------------------------------------------
 
 
-def _read_toml(path: Path) -> dict[str, Any] | None:
-    """The parsed file, or None when there is no file."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise ConfigError(path, f"cannot read the file: {exc.strerror or exc}") from None
-    try:
-        return tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ConfigError(path, "the file is not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        # tomllib's message already ends with "(at line N, column M)".
-        raise ConfigError(path, f"invalid TOML: {exc}") from None
-
-
 def _describe(exc: PydanticValidationError) -> str:
     lines = []
     for error in exc.errors(include_url=False, include_input=False):
@@ -105,8 +81,13 @@ def _validate(path: Path, data: Mapping[str, Any]) -> Settings:
 def load_settings(path: Path | None = None) -> Settings:
     """Read the settings; a missing file gives the defaults, a bad one a ``ConfigError``."""
     path = path or config_path()
-    data = _read_toml(path)
+    data = read_toml(path)
     return Settings() if data is None else _validate(path, data)
+
+
+def settings_from_text(path: Path, raw: bytes) -> Settings:
+    """The settings in ``raw``, the text read from ``path`` (named in errors)."""
+    return _validate(path, parse_text(path, raw))
 
 
 # --- saving --------------------------------------------------------------------------------
@@ -124,7 +105,7 @@ def save_preferences(settings: Settings, path: Path | None = None) -> Path:
 
     path = path or config_path()
     # Refuse to rewrite a file we could not load: the user must see and fix their error.
-    _validate(path, _read_toml(path) or {})
+    _validate(path, read_toml(path) or {})
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -78,7 +78,7 @@ class LoginScreen(AcomScreen[None]):
                     yield Label(t("login.pin.label"), classes="field-label")
                     yield PinInput(id="pin")
                 yield Prose(t("login.pin.hint"), id="pin-message", classes="field-message")
-                remember = bool(self.acom.settings and self.acom.settings.remember_member_number)
+                remember = self.acom.start_settings.remember_member_number
                 yield PlainCheckbox(t("login.remember.label"), remember, id="remember")
                 yield LinkList([Link("submit", t("login.submit"))], id="login-submit")
             yield Banner(t("login.fraud_warning"), variant="warning", id="fraud-warning")

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from textual.command import Provider
     from textual.driver import Driver
 
-    from acom_tui.config import Settings
+    from acom_tui.config_file import StartSettings
 
 __all__ = ["StaffApp", "StaffBackendSource", "run_console"]
 
@@ -320,7 +320,7 @@ def run_console(
     demo: bool,
     url: str | None,
     allow_insecure_http: bool,
-    settings: Settings | None,
+    start: StartSettings,
     theme: str | None,
     after_first_paint: Callable[[App[int]], None] | None = None,
 ) -> int:
@@ -340,9 +340,9 @@ def run_console(
     app = StaffApp(
         source,
         demo=demo,
-        theme=theme or (settings.ui.theme if settings is not None else None),
-        idle_warning_seconds=settings.ui.idle_warning_seconds if settings is not None else 60,
-        keymap=settings.keymap if settings is not None else None,
+        theme=theme or start.theme,
+        idle_warning_seconds=start.idle_warning_seconds,
+        keymap=start.keymap,
         after_first_paint=after_first_paint,
     )
     app.run()

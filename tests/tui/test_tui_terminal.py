@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import select
 import signal
 import sqlite3
@@ -117,14 +118,15 @@ def spawn(tmp_path: Path) -> Iterator[Callable[..., Terminal]]:
         "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
     }
 
-    def start(*args: str) -> Terminal:
+    def start(*args: str, extra_env: dict[str, str] | None = None) -> Terminal:
         # Everything the child needs is made before the fork: between fork and exec the
         # child of a threaded process does nothing but exec.
         path, argv = str(SCRIPT), ["acom-tui", *args]
+        child_env = {**env, **(extra_env or {})}
         pid, master = os.forkpty()
         if pid == 0:  # the child: becomes acom-tui, its terminal the pty's slave end
             try:
-                os.execve(path, argv, env)
+                os.execve(path, argv, child_env)
             finally:
                 os._exit(127)
         # Later children must not hold this master open (a dropped terminal would then
@@ -264,3 +266,45 @@ def test_an_idle_console_sleeps_and_still_hears_keys_and_its_hang_up(
     terminal.read_for(QUIET_AFTER_S + 1)
     terminal.close_master()
     assert terminal.exit_status(within=EXIT_WITHIN_S) == 128 + signal.SIGHUP
+
+
+def _imported(text: str) -> set[str]:
+    """The top-level packages in ``python -X importtime`` lines."""
+    return {
+        name.split(".")[0]
+        for name in re.findall(r"import time:\s+\d+ \|\s+\d+ \|\s*([\w.]+)", text)
+    }
+
+
+@pytest.mark.parametrize("console", ["member", "staff"])
+def test_a_config_file_accepted_once_is_not_validated_before_the_next_first_screen(
+    spawn: Callable[..., Terminal], tmp_path: Path, console: str
+) -> None:
+    # A support host's consoles read the server's URL from the config file. The first
+    # start validates the file (pydantic, about 100 ms) before drawing; later starts with
+    # the same text take the few values the first screen needs straight from the TOML.
+    home = tmp_path / "home"
+    config = home / "config" / "acom-tui" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('[server]\nurl = "http://127.0.0.1:9"\n\n[ui]\nlanguage = "en"\n')
+    painted = tmp_path / "painted"
+    flags = ["--staff"] if console == "staff" else []
+    imports = []
+    for _ in range(2):
+        painted.unlink(missing_ok=True)
+        terminal = spawn(
+            *flags,
+            "--benchmark-first-paint",
+            str(painted),
+            extra_env={"PYTHONPROFILEIMPORTTIME": "1"},
+        )
+        assert terminal.exit_status(within=START_TIMEOUT_S) == 0, terminal.text()[-800:]
+        terminal.read_for(0.2)
+        assert painted.exists()
+        imports.append(_imported(terminal.text()))
+    assert "textual" in imports[1]  # the check sees the imports
+    assert "pydantic" in imports[0]
+    assert "pydantic" not in imports[1]
+    mark = home / "data" / "acom-tui" / "config.accepted"
+    assert mark.stat().st_mode & 0o777 == 0o600
+    assert mark.parent.stat().st_mode & 0o777 == 0o700
