@@ -11,16 +11,15 @@ reported before the start.
 Which texts were accepted is kept in the data folder (``config.accepted``, mode 0600): the
 SHA-256 of the text, salted with the version and with the source of the rules
 (``config.py``), so an upgrade or a change of a rule validates every file again. Only the
-standard library is imported here.
+standard library is imported here, and ``tomllib`` and ``hashlib`` only when there is a
+file.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,6 +67,9 @@ def _read_bytes(path: Path) -> bytes | None:
 
 
 def parse_text(path: Path, raw: bytes) -> dict[str, Any]:
+    # tomllib and hashlib are imported only when there is a file: about 6 ms of a start.
+    import tomllib
+
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -141,6 +143,8 @@ class StartSettings:
 
 
 def _key(raw: bytes) -> str:
+    import hashlib
+
     digest = hashlib.sha256()
     for part in (__version__.encode(), _RULES.read_bytes(), raw):
         digest.update(len(part).to_bytes(8, "big"))
