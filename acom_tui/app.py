@@ -23,10 +23,8 @@ from textual.screen import Screen
 from textual.signal import Signal
 
 from acom_tui.config_file import ConfigError, StartSettings
-from acom_tui.dialogs.base import AcomModal
 from acom_tui.i18n import set_language, t
 from acom_tui.keys import key_display
-from acom_tui.palette import KeyCommands, open_palette
 from acom_tui.screens.base import AcomScreen, preload_screen_css
 from acom_tui.screens.login import LoginScreen
 from acom_tui.screens.too_small import SizeGuard
@@ -38,12 +36,11 @@ from acom_tui.session import (
     next_idle_change,
     system_now,
 )
-from acom_tui.shell import BackendSlot, start_up_painted
-from acom_tui.signals import AccountChanged
+from acom_tui.shell import BackendSlot, key_commands, start_up_painted
 from acom_tui.terminal import hangup_aware
 from acom_tui.themes import DEFAULT_THEME, apply_theme
 from acom_tui.widgets.cursor_rest import CursorRest
-from acom_tui.widgets.heartbeat import Heartbeat
+from acom_tui.widgets.heartbeat import Heartbeat, OnTheBeat
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -52,6 +49,7 @@ if TYPE_CHECKING:
     from acom_contract.schemas import MaintenanceWindow, Status
     from acom_tui.config import Settings
     from acom_tui.credentials import CredentialStore
+    from acom_tui.signals import AccountChanged
 
 __all__ = ["DEFAULT_THEME", "AcomApp", "BackendSource"]
 
@@ -81,7 +79,7 @@ class AcomApp(App[int], inherit_bindings=False):
     # The key bar shows this key for the palette; F2 works where tmux or an IDE eats Ctrl+P.
     COMMAND_PALETTE_BINDING = "f2"
     # Our provider: the screen's keys, found by description or key, in the UI's language.
-    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {KeyCommands}
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {key_commands}
     # One meaning per key in both apps: see keys.MEANINGS and the table in docs/tui.md.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "keys.help", id="app.help"),
@@ -345,7 +343,7 @@ class AcomApp(App[int], inherit_bindings=False):
         screen = self.screen
         # A screen just pushed may be mounted before its widgets are: that tick is skipped,
         # the next one (a second later) finds them.
-        if isinstance(screen, AcomScreen | AcomModal) and screen.is_mounted:
+        if isinstance(screen, OnTheBeat) and screen.is_mounted:
             with contextlib.suppress(NoMatches):
                 screen.heartbeat()
         await self._check_session()
@@ -491,6 +489,8 @@ class AcomApp(App[int], inherit_bindings=False):
     # --- command palette --------------------------------------------------------------
 
     def action_command_palette(self) -> None:
+        from acom_tui.palette import open_palette
+
         open_palette(self)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

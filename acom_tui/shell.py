@@ -7,13 +7,24 @@ import asyncio
 import gc
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, Generic, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 from textual.app import App
+
+if TYPE_CHECKING:
+    from textual.command import Provider
 
 from acom_tui.session import LOGOUT_TIMEOUT_S
 
 log = logging.getLogger("acom_tui.shell")
+
+
+def key_commands() -> type[Provider]:
+    """The command palette's provider, for both apps' ``COMMANDS``: imported when the
+    palette first opens, not before the first paint."""
+    from acom_tui.palette import KeyCommands
+
+    return KeyCommands
 
 
 def start_up_painted() -> None:

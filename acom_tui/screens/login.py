@@ -16,7 +16,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Label
 
 from acom_tui.i18n import get_language, t
-from acom_tui.normalize import InputError
 from acom_tui.screens.base import AcomScreen
 from acom_tui.widgets.banner import Banner, BannerVariant, StatusLine
 from acom_tui.widgets.busy import busy
@@ -184,6 +183,8 @@ class LoginScreen(AcomScreen[None]):
         pin_input = self.query_one("#pin", PinInput)
         self._reset_field_messages()
         self._status.clear()
+        from acom_tui.normalize import InputError  # loaded with the parsers, at the first submit
+
         try:
             number = number_input.parse()
         except InputError as error:

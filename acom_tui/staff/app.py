@@ -20,18 +20,16 @@ from textual.binding import Binding, BindingType
 
 from acom_tui.i18n import set_language, t
 from acom_tui.keys import key_display, key_rows
-from acom_tui.palette import KeyCommands, open_palette
 from acom_tui.screens.too_small import SizeGuard
 from acom_tui.session import LOGOUT_TIMEOUT_S, ServerClock, next_idle_change, system_now
-from acom_tui.shell import BackendSlot, start_up_painted
+from acom_tui.shell import BackendSlot, key_commands, start_up_painted
 from acom_tui.staff import errors as staff_errors
-from acom_tui.staff.screens.base import StaffModal, StaffScreen
 from acom_tui.staff.screens.login import StaffLoginScreen
 from acom_tui.staff.session import StaffBackend, StaffSession
 from acom_tui.terminal import hangup_aware
 from acom_tui.themes import DEFAULT_THEME, apply_theme
 from acom_tui.widgets.cursor_rest import CursorRest
-from acom_tui.widgets.heartbeat import Heartbeat
+from acom_tui.widgets.heartbeat import Heartbeat, OnTheBeat
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -62,7 +60,7 @@ class StaffApp(App[int], inherit_bindings=False):
     TITLE = "acom-tui staff"
     # The member app's palette: the screen's keys by what they do or by key name.
     COMMAND_PALETTE_BINDING = "f2"
-    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {KeyCommands}
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {key_commands}
     # The same key means the same in both apps: see keys.MEANINGS and docs/tui.md.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "keys.help", id="staff.help"),
@@ -211,7 +209,7 @@ class StaffApp(App[int], inherit_bindings=False):
         if not self.screen_stack:
             return  # the app is closing: its screens are already gone
         screen = self.screen
-        if isinstance(screen, StaffScreen | StaffModal) and screen.is_mounted:
+        if isinstance(screen, OnTheBeat) and screen.is_mounted:
             screen.heartbeat()
         await self._check_session()
 
@@ -284,6 +282,8 @@ class StaffApp(App[int], inherit_bindings=False):
             self.push_screen(StaffHelpScreen(key_rows(self, self.screen)))
 
     def action_command_palette(self) -> None:
+        from acom_tui.palette import open_palette
+
         open_palette(self)
 
     def action_help_quit(self) -> None:

@@ -7,11 +7,15 @@ it had to convert anything, or raises ``InputError`` with a catalogue key.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 
 from acom_tui.i18n import t
-from acom_tui.normalize import Normalized, parse_member_number, parse_pin
 from acom_tui.widgets.form_input import FormInput
+
+if TYPE_CHECKING:
+    from acom_tui.normalize import Normalized
 
 __all__ = ["MemberNumberInput", "PinInput"]
 
@@ -33,6 +37,9 @@ class MemberNumberInput(FormInput):
         )
 
     def parse(self) -> Normalized[str]:
+        # The parsers are imported at the first parse, not before the login's first paint.
+        from acom_tui.normalize import parse_member_number
+
         return parse_member_number(self.value)
 
 
@@ -56,6 +63,8 @@ class PinInput(FormInput):
         return Text("*" * len(self.value), no_wrap=True, overflow="ignore", end="")
 
     def parse(self) -> Normalized[str]:
+        from acom_tui.normalize import parse_pin
+
         return parse_pin(self.value)
 
     def clear_pin(self) -> None:
