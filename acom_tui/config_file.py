@@ -125,10 +125,12 @@ class StartSettings:
             language=ui.get("language", defaults.language),
             theme=ui.get("theme", defaults.theme),
             keymap=keymap,
-            remember_member_number=data.get("remember_member_number", False),
+            remember_member_number=data.get(
+                "remember_member_number", defaults.remember_member_number
+            ),
             idle_warning_seconds=ui.get("idle_warning_seconds", defaults.idle_warning_seconds),
             server_url=server.get("url"),
-            allow_insecure_http=server.get("allow_insecure_http", False),
+            allow_insecure_http=server.get("allow_insecure_http", defaults.allow_insecure_http),
         )
         typed = (
             isinstance(start.language, str)

@@ -1,5 +1,5 @@
-"""What the member app and the staff console do alike: their backend (key names are in
-``acom_tui.keys``)."""
+"""What the member app and the staff console do alike: their backend, the end of their
+start-up and their palette's provider (key names are in ``acom_tui.keys``)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 from textual.app import App
 
+from acom_tui.session import LOGOUT_TIMEOUT_S
+
 if TYPE_CHECKING:
     from textual.command import Provider
-
-from acom_tui.session import LOGOUT_TIMEOUT_S
 
 log = logging.getLogger("acom_tui.shell")
 
