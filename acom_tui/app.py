@@ -36,7 +36,7 @@ from acom_tui.session import (
     next_idle_change,
     system_now,
 )
-from acom_tui.shell import BackendSlot, key_commands, start_up_painted
+from acom_tui.shell import BackendSlot, demo_commands, key_commands, start_up_painted
 from acom_tui.terminal import hangup_aware
 from acom_tui.themes import DEFAULT_THEME, apply_theme
 from acom_tui.widgets.cursor_rest import CursorRest
@@ -151,10 +151,11 @@ class AcomApp(App[int], inherit_bindings=False):
         self._requested_theme = theme or start.theme
         self._keymap_setting: Mapping[str, str] = start.keymap
         if self.is_demo:
-            # The mock's controls (clock, roster) exist only where there is a mock.
-            from acom_tui.demo_controls import install_demo_controls
-
-            install_demo_controls(self)
+            # The mock's controls (clock, roster) exist only where there is a mock. COMMANDS
+            # is a class variable: this instance alone gets the demo provider, so an app on
+            # a real server, even in the same process (tests), never shows the demo
+            # commands. F12 is bound in every app and enabled on a demo only (check_action).
+            self.COMMANDS = {*type(self).COMMANDS, demo_commands}  # type: ignore[misc]
 
     # --- state ------------------------------------------------------------------------
 

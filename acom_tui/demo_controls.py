@@ -1,6 +1,6 @@
 """Demo controls: move the mock clock and reset the roster, from the palette or with F12.
 
-Installed only when the app runs on the embedded demo (``install_demo_controls``), which
+Offered only when the app runs on the embedded demo (``shell.demo_commands``), which
 carries the mock's admin handle (``Backend.admin``). A presenter can jump to a member's due
 date, to the day after it (overdue), to half an hour before the Monday maintenance (the
 dashboard's warning), into it, forward 15 minutes (idle logout), an hour or a day, or put
@@ -36,7 +36,6 @@ __all__ = [
     "DEMO_MENU_KEY",
     "DemoCommands",
     "due_moment",
-    "install_demo_controls",
     "next_maintenance_moment",
     "open_demo_menu",
     "run_demo_action",
@@ -244,10 +243,3 @@ def open_demo_menu(app: AcomApp) -> None:
 
     app.push_screen(DemoMenuScreen(), chosen)
 
-
-def install_demo_controls(app: AcomApp) -> None:
-    """Add the demo provider to this app's palette (demo only)."""
-    # COMMANDS is a class variable: this instance alone gets the provider, so an app on a
-    # real server, even in the same process (tests), never shows the demo commands.
-    # F12 itself is a binding of the app, enabled only on a demo (AcomApp.check_action).
-    app.COMMANDS = {*type(app).COMMANDS, DemoCommands}  # type: ignore[misc]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import logging.handlers
 import os
 from pathlib import Path
 
@@ -18,13 +17,22 @@ LOG_MAX_BYTES = 2 * 1024 * 1024
 LOG_BACKUPS = 3
 
 
-class _PrivateRotatingHandler(logging.handlers.RotatingFileHandler):
-    """Rotates like its base class; the fresh file is its owner's alone, like the first."""
+def _private_rotating_handler(path: Path) -> logging.Handler:
+    """A rotating file handler whose fresh file, after each rollover, is its owner's alone.
 
-    def doRollover(self) -> None:
-        super().doRollover()
-        with contextlib.suppress(OSError):
-            os.chmod(self.baseFilename, 0o600)
+    ``logging.handlers`` is imported here, when the log is opened (in the worker that opens
+    the backend), not with this module before the first paint: about a millisecond."""
+    import logging.handlers
+
+    class PrivateRotatingHandler(logging.handlers.RotatingFileHandler):
+        def doRollover(self) -> None:
+            super().doRollover()
+            with contextlib.suppress(OSError):
+                os.chmod(self.baseFilename, 0o600)
+
+    return PrivateRotatingHandler(
+        path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
+    )
 
 
 def setup_logging() -> Path | None:
@@ -50,9 +58,7 @@ def setup_logging() -> Path | None:
         path.parent.chmod(0o700)
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
         path.chmod(0o600)
-        handler: logging.Handler = _PrivateRotatingHandler(
-            path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
-        )
+        handler = _private_rotating_handler(path)
     except OSError:
         # No writable log dir: lose the log rather than write over the screen.
         root.addHandler(logging.NullHandler())

@@ -27,6 +27,14 @@ def key_commands() -> type[Provider]:
     return KeyCommands
 
 
+def demo_commands() -> type[Provider]:
+    """The demo's palette provider (``AcomApp`` adds it on a demo only): like
+    ``key_commands``, the demo controls are imported when the palette first opens."""
+    from acom_tui.demo_controls import DemoCommands
+
+    return DemoCommands
+
+
 def start_up_painted() -> None:
     """After an app's first paint: the garbage collector works again, past start-up.
 

@@ -110,6 +110,28 @@ def test_the_first_screen_needs_no_heavy_module() -> None:
         # A None entry is a module kept out on purpose (httpx's CLI), not an import.
         "loaded = {m.split('.')[0] for m, module in sys.modules.items() if module is not None}\n"
         "print(sorted(loaded & heavy))\n"
+        # Lighter, but not needed before the first paint either: the log file's handler.
+        "print(sorted({'logging.handlers'} & set(sys.modules)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert result.stdout.split() == ["[]", "[]"]
+
+
+def test_a_demo_app_loads_its_controls_when_the_palette_opens() -> None:
+    """The demo's palette provider and F12 menu are not imported to draw the login."""
+    code = (
+        "import sys\n"
+        "from acom_tui.app import AcomApp\n"
+        "app = AcomApp(lambda: None, demo=True)\n"
+        "assert app.is_demo\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('acom_tui.demo_controls',"
+        " 'acom_tui.dialogs'))))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
