@@ -103,10 +103,13 @@ def test_the_check_finds_an_unscoped_rule(tmp_path: Path) -> None:
 
 
 PACKAGE = Path(acom_tui.__file__).parent
+# Textual's widgets whose CSS the apps do not inherit, and the plain class used instead.
+PLAIN = {"Button": "PlainButton", "Checkbox": "PlainCheckbox", "ToggleButton": "PlainCheckbox"}
 # A query by the type as selector (not `query_one("#id", Button)`, an isinstance check), or
-# a Button created.
+# one of those widgets created.
 _BUTTON_BY_TYPE = re.compile(
-    r"\bquery(?:_one|_children|_exactly_one)?\(\s*Button\b|(?<![\w.])Button\("
+    r"\bquery(?:_one|_children|_exactly_one)?\(\s*(?:Button|Checkbox|ToggleButton)\b"
+    r"|(?<![\w.])(?:Button|Checkbox|ToggleButton)\("
 )
 
 
@@ -136,28 +139,35 @@ def _type_names(css: str) -> set[str]:
     }
 
 
-def test_buttons_are_plain_buttons_everywhere() -> None:
-    # PlainButton does not inherit Button's CSS (docs/performance.md), and Textual then
-    # matches it by its own type name only: a `Button` selector or `query(Button)` would
-    # silently find nothing, and a plain `Button(` would bring back Textual's 7 KB of CSS.
-    styled = [where for where, css in _css_sources() if "Button" in _type_names(css)]
-    assert styled == [], "name PlainButton in these selectors"
+def test_buttons_and_checkboxes_are_plain_everywhere() -> None:
+    # PlainButton and PlainCheckbox do not inherit their bases' CSS (docs/performance.md),
+    # and Textual then matches them by their own type names only: a `Button` selector or
+    # `query(Button)` would silently find nothing, and a plain `Button(` would bring back
+    # Textual's 7 KB of CSS (1.8 KB for a checkbox).
+    styled = [
+        f"{where}: {name} (use {PLAIN[name]})"
+        for where, css in _css_sources()
+        for name in sorted(_type_names(css) & PLAIN.keys())
+    ]
+    assert styled == [], "name the plain class in these selectors"
     queried = [
         f"{path.relative_to(PACKAGE)}:{number}"
         for path in sorted(PACKAGE.rglob("*.py"))
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if _BUTTON_BY_TYPE.search(line)
     ]
-    assert queried == [], "use PlainButton (to create) and PlainButton (to query by type)"
+    assert queried == [], "use PlainButton or PlainCheckbox (to create and to query by type)"
 
 
-def test_the_button_check_finds_a_button_selector_and_a_query() -> None:
-    assert _type_names(".actions > Button { width: 1; }\nPlainButton { width: 1; }") == {
-        "Button",
-        "PlainButton",
-    }
+def test_the_plain_check_finds_a_selector_a_query_and_a_creation() -> None:
+    css = ".actions > Button { width: 1; }\nPlainButton { width: 1; }\nCheckbox { width: 1; }"
+    assert _type_names(css) & PLAIN.keys() == {"Button", "Checkbox"}
     assert _BUTTON_BY_TYPE.search("self.query(Button).first()")
+    assert _BUTTON_BY_TYPE.search("self.query_one(Checkbox).value")
     assert _BUTTON_BY_TYPE.search("yield Button(t('x'))")
+    assert _BUTTON_BY_TYPE.search("yield Checkbox(t('x'))")
     assert not _BUTTON_BY_TYPE.search("yield PlainButton(t('x'))")
+    assert not _BUTTON_BY_TYPE.search("yield PlainCheckbox(t('x'), True)")
     assert not _BUTTON_BY_TYPE.search('self.query_one("#ok", Button)')
     assert not _BUTTON_BY_TYPE.search('@on(Button.Pressed, "#ok")')
+    assert not _BUTTON_BY_TYPE.search("class PlainCheckbox(Checkbox, inherit_css=False):")
