@@ -13,7 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Input, Label
+from textual.widgets import Input, Static
 
 from acom_tui.i18n import get_language, t
 from acom_tui.screens.base import AcomScreen
@@ -63,10 +63,10 @@ class LoginScreen(AcomScreen[None]):
         if self.acom.is_demo:
             yield Banner(t("app.demo_banner"), variant="demo", id="demo-banner")
         with VerticalScroll(id="login-body"):
-            yield Label(t("login.intro"), id="login-intro", markup=False)
+            yield Static(t("login.intro"), id="login-intro", markup=False)
             with Vertical(id="login-form"):
                 with Horizontal(classes="field-row"):
-                    yield Label(t("login.member_number.label"), classes="field-label")
+                    yield Static(t("login.member_number.label"), classes="field-label")
                     yield MemberNumberInput(id="member-number", enter_moves_on=True)
                 yield Prose(
                     t("login.member_number.hint"),
@@ -74,14 +74,14 @@ class LoginScreen(AcomScreen[None]):
                     classes="field-message",
                 )
                 with Horizontal(classes="field-row", id="pin-row"):
-                    yield Label(t("login.pin.label"), classes="field-label")
+                    yield Static(t("login.pin.label"), classes="field-label")
                     yield PinInput(id="pin")
                 yield Prose(t("login.pin.hint"), id="pin-message", classes="field-message")
                 remember = self.acom.start_settings.remember_member_number
                 yield PlainCheckbox(t("login.remember.label"), remember, id="remember")
                 yield LinkList([Link("submit", t("login.submit"))], id="login-submit")
             yield Banner(t("login.fraud_warning"), variant="warning", id="fraud-warning")
-            yield Label(t("login.links.title"), id="links-title", markup=False)
+            yield Static(t("login.links.title"), id="links-title", markup=False)
             yield LinkList(
                 [Link(suffix, t(key)) for suffix, key, _topic in HELP_LINKS], id="help-links"
             )
