@@ -21,9 +21,9 @@ import contextlib
 import logging
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from acom_tui import __version__
 
@@ -85,13 +85,12 @@ def read_toml(path: Path) -> dict[str, Any] | None:
     return None if raw is None else parse_text(path, raw)
 
 
-@dataclass(frozen=True)
-class StartSettings:
+class StartSettings(NamedTuple):
     """What the start and the first screen take from the config (defaults: no file)."""
 
     language: str = "auto"
     theme: str = "textual-dark"
-    keymap: Mapping[str, str] = field(default_factory=dict)
+    keymap: Mapping[str, str] = MappingProxyType({})
     remember_member_number: bool = False
     idle_warning_seconds: int = 60
     # None: the file names no server (the command line must).

@@ -242,4 +242,3 @@ def open_demo_menu(app: AcomApp) -> None:
             start_demo_action(app, action_id)
 
     app.push_screen(DemoMenuScreen(), chosen)
-

@@ -14,9 +14,8 @@ focused widget offers.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from typing import Any
+from typing import Any, NamedTuple
 
 from textual.app import App
 from textual.binding import Binding
@@ -164,8 +163,7 @@ def key_display(binding: Binding, textual_display: str) -> str:
     return names[0] if names else textual_display
 
 
-@dataclass(frozen=True, slots=True)
-class KeyRow:
+class KeyRow(NamedTuple):
     """One key of a screen as help and the palette show it."""
 
     key: str

@@ -10,7 +10,7 @@ language of the moment.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.cells import cell_len
 from textual import events
@@ -26,8 +26,7 @@ __all__ = ["KeyBar"]
 _PALETTE_ACTIONS = frozenset({"command_palette", "app.command_palette"})
 
 
-@dataclass(frozen=True, slots=True)
-class _Slot:
+class _Slot(NamedTuple):
     start: int
     end: int
     action: str

@@ -9,8 +9,7 @@ keys choose a link, Enter or Space opens it, and a click opens the link under th
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -26,15 +25,13 @@ from textual.widget import Widget
 __all__ = ["Link", "LinkList"]
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(NamedTuple):
     id: str
     label: str
 
 
-@dataclass(frozen=True, slots=True)
-class _Placed:
-    index: int
+class _Placed(NamedTuple):
+    link: int
     row: int
     start: int
     end: int
@@ -112,11 +109,11 @@ class LinkList(Widget, can_focus=True):
             if spot.row != y:
                 continue
             style = (
-                highlight_style if self.has_focus and spot.index == self.highlighted else link_style
+                highlight_style if self.has_focus and spot.link == self.highlighted else link_style
             )
             segments.append(Segment(" " * (spot.start - column), blank))
             pad = Segment(" ", style + Style(bold=False))
-            segments += [pad, Segment(self.links[spot.index].label, style), pad]
+            segments += [pad, Segment(self.links[spot.link].label, style), pad]
             column = spot.end
         return Strip(segments).crop_extend(0, width, blank)
 
@@ -138,6 +135,6 @@ class LinkList(Widget, can_focus=True):
         for spot in self.place(self.content_size.width):
             if spot.row == event.y and spot.start <= event.x < spot.end:
                 event.stop()
-                self.highlighted = spot.index
+                self.highlighted = spot.link
                 self.action_open()
                 return
