@@ -1,8 +1,9 @@
 """Message catalogues (ja, en) and the one function screens call: ``t(key, **params)``.
 
 Catalogues are flat JSON objects in ``acom_tui/locales/`` with dotted keys
-(``"login.title"``), read once per language on first use. Only the standard library is
-imported here: the login screen is drawn before anything heavy is loaded.
+(``"login.title"``), each file read once, when the first of its keys is asked for. Only
+the standard library is imported here: the login screen is drawn before anything heavy
+is loaded.
 
 A missing key or placeholder never crashes the running app (the key or ``{name}`` is
 shown instead, which a tester notices at once); with ``STRICT = True`` - set by the test
@@ -12,9 +13,10 @@ suite - both raise ``KeyError`` so that a typo fails a test instead of reaching 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
+from threading import Lock
 from typing import Final, Literal, TypeGuard
 
 __all__ = [
@@ -84,28 +86,73 @@ def _load(path: Path, name: str) -> dict[str, str]:
     return data
 
 
+class _Catalogue(Mapping[str, str]):
+    """One language's texts: the shared file at once, each area's file at its first key.
+
+    The first screen needs the shared file only (``login.*``), so the other areas'
+    files are not parsed before it is drawn. Listing, counting or iterating reads them
+    all. A key defined twice is an error, not a silent override, and an area file holds
+    only the keys of its area (``locales/ja/money.json``: ``money.*``), which is how a
+    key finds its file.
+    """
+
+    def __init__(self, lang: Language) -> None:
+        self._texts = _load(LOCALES_DIR / f"{lang}.json", f"locales/{lang}.json")
+        area_dir = LOCALES_DIR / lang
+        paths = sorted(area_dir.glob("*.json")) if area_dir.is_dir() else []
+        self._lang = lang
+        self._unread = {path.stem: path for path in paths}
+        # t() runs in worker threads too: one reader of an area at a time.
+        self._lock = Lock()
+
+    def _read(self, area: str) -> None:
+        with self._lock:
+            path = self._unread.get(area)
+            if path is None:
+                return
+            name = f"locales/{self._lang}/{path.name}"
+            texts = _load(path, name)
+            strays = sorted(key for key in texts if not key.startswith(f"{area}."))
+            if strays:
+                raise ValueError(f"{name} holds keys of other areas: {', '.join(strays[:5])}")
+            twice = sorted(self._texts.keys() & texts.keys())
+            if twice:
+                raise ValueError(f"{name} redefines {', '.join(twice[:5])}")
+            self._texts.update(texts)
+            del self._unread[area]
+
+    def _read_all(self) -> None:
+        for area in sorted(self._unread):
+            self._read(area)
+
+    def __getitem__(self, key: str) -> str:
+        found = self._texts.get(key)
+        if found is None:
+            area, dot, _rest = key.partition(".")
+            if dot and area in self._unread:
+                self._read(area)
+            return self._texts[key]
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        self._read_all()
+        return iter(self._texts)
+
+    def __len__(self) -> int:
+        self._read_all()
+        return len(self._texts)
+
+
 @cache
 def catalogue(lang: Language) -> Mapping[str, str]:
-    """The whole catalogue of one language, loaded on first use and kept.
+    """The catalogue of one language, made on first use and kept.
 
     ``locales/{lang}.json`` holds the shared texts; each screen area may add its own file
-    ``locales/{lang}/{area}.json``. A key defined twice is an error, not a silent override.
+    ``locales/{lang}/{area}.json``, read when one of its keys is first asked for.
     """
     if not is_language(lang):
         raise ValueError(f"unsupported language {lang!r}")
-    merged = _load(LOCALES_DIR / f"{lang}.json", f"locales/{lang}.json")
-    area_dir = LOCALES_DIR / lang
-    if area_dir.is_dir():
-        for path in sorted(area_dir.iterdir(), key=lambda p: p.name):
-            if not path.name.endswith(".json"):
-                continue
-            name = f"locales/{lang}/{path.name}"
-            area = _load(path, name)
-            twice = sorted(merged.keys() & area.keys())
-            if twice:
-                raise ValueError(f"{name} redefines {', '.join(twice[:5])}")
-            merged.update(area)
-    return merged
+    return _Catalogue(lang)
 
 
 class _Params(dict[str, object]):

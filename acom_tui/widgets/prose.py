@@ -18,6 +18,7 @@ breaks a dictionary-based segmenter would.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Final
 
 from rich.cells import cell_len
@@ -201,6 +202,14 @@ def wrap_text(text: str, width: int) -> list[str]:
     return lines
 
 
+@lru_cache(maxsize=256)
+def _wrapped(text: str, width: int) -> tuple[str, ...]:
+    """``wrap_text`` for the widgets: one layout asks for the same text at the same width
+    several times (content height, box model, render), and each screen has the same
+    banners and hints again."""
+    return tuple(wrap_text(text, width))
+
+
 class Prose(Widget):
     """A block of catalogue text, wrapped with :func:`wrap_text`; never parsed as markup."""
 
@@ -229,15 +238,15 @@ class Prose(Widget):
 
     def _check_height(self) -> None:
         width = self.content_region.width
-        if width and self._text and self.content_region.height != len(wrap_text(self._text, width)):
+        if width and self._text and self.content_region.height != len(_wrapped(self._text, width)):
             self.refresh(layout=True)
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         return max((cell_len(line) for line in self._text.split("\n")), default=0)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(wrap_text(self._text, width)) if self._text else 0
+        return len(_wrapped(self._text, width)) if self._text else 0
 
     def render(self) -> Content:
         width = self.content_region.width or self.size.width
-        return Content("\n".join(wrap_text(self._text, width)))
+        return Content("\n".join(_wrapped(self._text, width)))

@@ -176,6 +176,50 @@ def test_catalogue_is_loaded_once() -> None:
     assert i18n.catalogue("ja") is not i18n.catalogue("en")
 
 
+@pytest.fixture
+def locales(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A catalogue folder of the test's own, read by fresh catalogues."""
+    monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path)
+    i18n.catalogue.cache_clear()
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en.json").write_text('{"login.title": "Log in"}', encoding="utf-8")
+    yield tmp_path
+    i18n.catalogue.cache_clear()
+
+
+def test_an_area_file_is_read_when_its_first_key_is_asked_for(locales: Path) -> None:
+    # Not JSON: reading it at the start would fail, and the first screen does not.
+    (locales / "en" / "money.json").write_text("{not json", encoding="utf-8")
+    (locales / "en" / "demo.json").write_text('{"demo.title": "Demo"}', encoding="utf-8")
+    i18n.set_language("en")
+    assert i18n.t("login.title") == "Log in"
+    assert i18n.t("demo.title") == "Demo"
+    with pytest.raises(json.JSONDecodeError):
+        i18n.t("money.title")
+    # Counting or listing reads every area.
+    with pytest.raises(json.JSONDecodeError):
+        len(i18n.catalogue("en"))
+
+
+def test_a_key_defined_twice_or_in_another_area_s_file_is_an_error(locales: Path) -> None:
+    (locales / "en" / "demo.json").write_text('{"demo.title": "Demo"}', encoding="utf-8")
+    (locales / "en" / "money.json").write_text('{"login.title": "Again"}', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"en/money\.json holds keys of other areas: login"):
+        sorted(i18n.catalogue("en"))
+    (locales / "en" / "money.json").write_text('{"money.a": "A"}', encoding="utf-8")
+    (locales / "en.json").write_text('{"money.a": "B"}', encoding="utf-8")
+    i18n.catalogue.cache_clear()
+    with pytest.raises(ValueError, match=r"en/money\.json redefines money\.a"):
+        dict(i18n.catalogue("en"))
+
+
+def test_every_area_file_holds_only_its_own_keys() -> None:
+    for lang in i18n.LANGUAGES:
+        for path in sorted((LOCALES / lang).glob("*.json")):
+            keys = json.loads(path.read_text(encoding="utf-8"))
+            assert [k for k in keys if not k.startswith(f"{path.stem}.")] == [], path
+
+
 # --- catalogue content -------------------------------------------------------------------
 
 
