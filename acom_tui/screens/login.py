@@ -81,9 +81,10 @@ class LoginScreen(AcomScreen[None]):
                 yield PlainCheckbox(t("login.remember.label"), remember, id="remember")
                 yield LinkList([Link("submit", t("login.submit"))], id="login-submit")
             yield Banner(t("login.fraud_warning"), variant="warning", id="fraud-warning")
-            yield Static(t("login.links.title"), id="links-title", markup=False)
             yield LinkList(
-                [Link(suffix, t(key)) for suffix, key, _topic in HELP_LINKS], id="help-links"
+                [Link(suffix, t(key)) for suffix, key, _topic in HELP_LINKS],
+                title=t("login.links.title"),
+                id="help-links",
             )
         yield KeyBar()
 

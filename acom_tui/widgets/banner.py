@@ -44,10 +44,11 @@ class Banner(Prose):
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
-        super().__init__(text, id=id, classes=classes)
+        # The variant's classes given to the constructor: adding them after it restyles
+        # the widget before it is even mounted.
+        initial = [classes or "", f"-{variant}", "" if text else "-empty"]
+        super().__init__(text, id=id, classes=" ".join(filter(None, initial)))
         self._variant: BannerVariant = variant
-        self.add_class(f"-{variant}")
-        self.set_class(not text, "-empty")
 
     @property
     def variant(self) -> BannerVariant:

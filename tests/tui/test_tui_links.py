@@ -66,6 +66,27 @@ async def test_a_click_opens_the_link_under_the_pointer_and_only_there() -> None
     assert app.opened == ["b", "c"]
 
 
+class TitledLinksApp(LinksApp):
+    def compose(self) -> ComposeResult:
+        yield LinkList(LINKS, title="Need help?", id="links")
+
+
+async def test_a_title_is_the_first_line_and_the_links_follow_it() -> None:
+    links = LinkList(LINKS, gap=2, title="Need help?")
+    assert [(p.row, p.start) for p in links.place(19)] == [(1, 0), (1, 10), (2, 0)]
+    assert LinkList([], title="Only a title").place(10) == []
+    app = TitledLinksApp()
+    async with app.run_test(size=(40, 5)) as pilot:
+        widget = app.query_one(LinkList)
+        assert widget.size.height == 2
+        assert widget.render_line(0).text.rstrip() == "Need help?"
+        assert widget.render_line(1).text.startswith(" 一つ目 ")
+        await pilot.click("#links", offset=(12, 0))  # the title: nothing opens
+        await pilot.click("#links", offset=(12, 1))
+        await pilot.pause()
+    assert app.opened == ["b"]
+
+
 async def test_the_help_links_of_the_login_screen_open_their_pages(
     make_demo: Callable[[], Demo],
 ) -> None:
