@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
 from acom_tui.i18n import get_language, t
@@ -21,6 +21,7 @@ from acom_tui.widgets.banner import Banner, BannerVariant, StatusLine
 from acom_tui.widgets.busy import busy
 from acom_tui.widgets.checkbox import PlainCheckbox
 from acom_tui.widgets.digits_input import MemberNumberInput, PinInput
+from acom_tui.widgets.field_row import FieldRow
 from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.link_list import Link, LinkList
 from acom_tui.widgets.prose import Prose
@@ -65,17 +66,16 @@ class LoginScreen(AcomScreen[None]):
         with VerticalScroll(id="login-body"):
             yield Static(t("login.intro"), id="login-intro", markup=False)
             with Vertical(id="login-form"):
-                with Horizontal(classes="field-row"):
-                    yield Static(t("login.member_number.label"), classes="field-label")
-                    yield MemberNumberInput(id="member-number", enter_moves_on=True)
+                yield FieldRow(
+                    t("login.member_number.label"),
+                    MemberNumberInput(id="member-number", enter_moves_on=True),
+                )
                 yield Prose(
                     t("login.member_number.hint"),
                     id="member-number-message",
                     classes="field-message",
                 )
-                with Horizontal(classes="field-row", id="pin-row"):
-                    yield Static(t("login.pin.label"), classes="field-label")
-                    yield PinInput(id="pin")
+                yield FieldRow(t("login.pin.label"), PinInput(id="pin"), id="pin-row")
                 yield Prose(t("login.pin.hint"), id="pin-message", classes="field-message")
                 remember = self.acom.start_settings.remember_member_number
                 yield PlainCheckbox(t("login.remember.label"), remember, id="remember")

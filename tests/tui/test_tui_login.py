@@ -12,6 +12,7 @@ from acom_tui.screens.dashboard import DashboardScreen
 from acom_tui.screens.locked import LockedScreen
 from acom_tui.screens.login import LoginScreen
 from acom_tui.widgets.digits_input import MemberNumberInput, PinInput
+from acom_tui.widgets.field_row import FieldRow
 from acom_tui.widgets.prose import Prose
 
 
@@ -88,3 +89,24 @@ async def test_third_wrong_pin_locks_and_shows_what_to_do(make_demo: Callable[[]
         # The correct PIN no longer helps: the account stays locked.
         await fill_login(pilot, "10000002", "4829")
         assert isinstance(app.screen, LockedScreen)
+
+
+async def test_a_field_row_draws_its_label_and_a_click_on_the_field_focuses_it(
+    make_demo: Callable[[], Demo],
+) -> None:
+    app = make_app(make_demo(), lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        row = app.screen.query_one("#pin-row", FieldRow)
+        pin = app.screen.query_one("#pin", PinInput)
+        # The label in the row's first cells, the input beside it in the 17th.
+        label = row.render_line(0)
+        assert label.text.rstrip() == "PIN"
+        assert all(
+            segment.style and segment.style.bold for segment in label if segment.text.strip()
+        )
+        assert (pin.region.x - row.region.x, pin.region.y) == (16, row.region.y)
+        assert app.screen.get_widget_at(row.region.x, row.region.y)[0] is row
+        await pilot.click("#pin")
+        await pilot.pause()
+        assert app.focused is pin

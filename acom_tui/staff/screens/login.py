@@ -14,13 +14,14 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Input, Label
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Button, Input
 
 from acom_tui.i18n import t
 from acom_tui.staff.screens.base import StaffScreen
 from acom_tui.widgets.banner import Banner, BannerVariant, StatusLine
 from acom_tui.widgets.busy import busy
+from acom_tui.widgets.field_row import FieldRow
 from acom_tui.widgets.form_input import FormInput
 from acom_tui.widgets.key_bar import KeyBar
 from acom_tui.widgets.plain_button import PlainButton
@@ -63,14 +64,15 @@ class StaffLoginScreen(StaffScreen[None]):
         with VerticalScroll(id="staff-login-body"):
             yield Prose(t("staff.login.intro"), id="staff-login-intro")
             with Vertical(id="staff-login-form"):
-                with Horizontal(classes="field-row"):
-                    yield Label(t("staff.login.staff_id"), classes="field-label")
-                    yield FormInput(
+                yield FieldRow(
+                    t("staff.login.staff_id"),
+                    FormInput(
                         max_length=MAX_STAFF_ID, compact=True, id="staff-id", enter_moves_on=True
-                    )
-                with Horizontal(classes="field-row", id="password-row"):
-                    yield Label(t("staff.login.password"), classes="field-label")
-                    yield PasswordInput(id="staff-password")
+                    ),
+                )
+                yield FieldRow(
+                    t("staff.login.password"), PasswordInput(id="staff-password"), id="password-row"
+                )
                 yield PlainButton(
                     t("staff.login.submit"),
                     id="staff-login-submit",
