@@ -23,7 +23,6 @@ from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from acom_tui.widgets.countdown import Countdown, tick_countdowns
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -69,11 +68,19 @@ class OnTheBeat:
 
     def heartbeat(self) -> None:
         """Called by the app on each beat while this screen is on top."""
-        tick_countdowns(cast("DOMNode", self))
+        if self._shows_countdown():
+            from acom_tui.widgets.countdown import tick_countdowns
+
+            tick_countdowns(cast("DOMNode", self))
+
+    def _shows_countdown(self) -> bool:
+        # By the type's name: the countdown (and the formatting it imports) is loaded by
+        # the screens that show one, not by the login before its first paint.
+        return bool(cast("DOMNode", self).query("Countdown"))
 
     def next_beat_in(self, now: datetime) -> float | None:
         """Seconds until this screen needs its heartbeat; None if it needs none of its own."""
-        shows_countdown = bool(cast("DOMNode", self).query(Countdown))
+        shows_countdown = self._shows_countdown()
         return TICK_S if self.BEATS_EVERY_SECOND or shows_countdown else None
 
 
