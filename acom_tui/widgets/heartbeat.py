@@ -23,7 +23,6 @@ from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-
 if TYPE_CHECKING:
     from textual.app import App
     from textual.dom import DOMNode
