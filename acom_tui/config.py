@@ -18,8 +18,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 from pydantic import ValidationError as PydanticValidationError
 
-from acom_tui.config_file import ConfigError, parse_text, read_toml
-from acom_tui.paths import config_path
+from acom_tui.config_file import ConfigError, parse_text, read_toml, remember_accepted
+from acom_tui.paths import config_path, data_dir
 
 DEFAULT_SERVER_URL = "http://127.0.0.1:8080"
 
@@ -121,10 +121,24 @@ def save_preferences(settings: Settings, path: Path | None = None) -> Path:
     _set(ui, "theme", settings.ui.theme)
     _set(document, "remember_member_number", settings.remember_member_number)
     edited = tomlkit.dumps(document)
-    _validate(path, tomllib.loads(edited))
+    saved = _validate(path, tomllib.loads(edited))
     if edited != text:
         _write_atomically(path, edited)
+    _remember_as_accepted(path, edited, saved)
     return path
+
+
+def _remember_as_accepted(path: Path, text: str, settings: Settings) -> None:
+    """The next start takes the saved text's quick way (``config_file``): it has passed
+    what a start checks, its keymap included, so the start need not check it again."""
+    from acom_tui.keymap import check_keymap
+
+    try:
+        check_keymap(settings.keymap, path)
+    except ConfigError:
+        # Edited by hand since the start: the next start reports it, as it would have.
+        return
+    remember_accepted(text.encode("utf-8"), data_dir())
 
 
 def _set(table: Any, key: str, value: object) -> None:

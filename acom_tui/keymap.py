@@ -59,7 +59,7 @@ def unknown_keymap_ids(keymap: Mapping[str, str], known: Iterable[str]) -> list[
 
 def check_keymap(keymap: Mapping[str, str], path: Path) -> None:
     """Raise ``ConfigError`` naming each unknown id (with the nearest real one, if any)."""
-    from acom_tui.config import ConfigError
+    from acom_tui.config_file import ConfigError
 
     if not keymap:
         return

@@ -17,7 +17,7 @@ import pytest
 from tui_support import make_app, settle
 
 from acom_tui import cli, config_file
-from acom_tui.config import Settings, settings_from_text
+from acom_tui.config import Settings, save_preferences, settings_from_text
 from acom_tui.config_file import (
     ACCEPTED_NAME,
     ConfigError,
@@ -105,6 +105,26 @@ def test_a_data_folder_that_cannot_be_written_only_costs_speed(tmp_path: Path) -
     blocker.write_text("a file where the folder should be", encoding="utf-8")
     remember_accepted(b"[ui]\n", blocker)  # no exception
     assert blocker.read_text(encoding="utf-8") == "a file where the folder should be"
+
+
+def test_a_text_the_preferences_saved_starts_the_quick_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, folder = tmp_path / "config.toml", tmp_path / "data"
+    monkeypatch.setenv("ACOM_TUI_DATA_DIR", str(folder))
+    path.write_text('# mine\n[keymap]\n"app.help" = "f9"\n', encoding="utf-8")
+    saved = Settings.model_validate(
+        {"ui": {"language": "en", "theme": "nord"}, "keymap": {"app.help": "f9"}}
+    )
+    save_preferences(saved, path)
+    start, raw = accepted_start(path, folder)
+    assert raw == path.read_bytes() and b"# mine" in raw
+    assert start == StartSettings.of(saved)
+    # A keymap edited by hand while the app ran is not taken on trust: the next start
+    # checks it and names the unknown id.
+    path.write_text('[keymap]\n"app.no_such_key" = "f9"\n', encoding="utf-8")
+    save_preferences(Settings.model_validate({"keymap": {"app.no_such_key": "f9"}}), path)
+    assert accepted_start(path, folder)[0] is None
 
 
 def _main(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> Path:
