@@ -10,9 +10,10 @@ reported before the start.
 
 Which texts were accepted is kept in the data folder (``config.accepted``, mode 0600): the
 SHA-256 of the text, salted with the version and with the source of the rules
-(``config.py``), so an upgrade or a change of a rule validates every file again. Only the
-standard library is imported here, and ``tomllib`` and ``hashlib`` only when there is a
-file.
+(``config.py``), so an upgrade or a change of a rule validates every file again, and
+beside it the start values as JSON, so that such a start does not even parse the TOML.
+Only the standard library is imported here, and ``hashlib`` (with ``tomllib`` for a text
+not accepted before) only when there is a file.
 """
 
 from __future__ import annotations
@@ -131,16 +132,29 @@ class StartSettings(NamedTuple):
             server_url=server.get("url"),
             allow_insecure_http=server.get("allow_insecure_http", defaults.allow_insecure_http),
         )
-        typed = (
-            isinstance(start.language, str)
-            and isinstance(start.theme, str)
-            and all(isinstance(k, str) and isinstance(v, str) for k, v in keymap.items())
-            and type(start.remember_member_number) is bool
-            and type(start.idle_warning_seconds) is int
-            and (start.server_url is None or isinstance(start.server_url, str))
-            and type(start.allow_insecure_http) is bool
+        return start if start.typed() else None
+
+    @classmethod
+    def from_noted(cls, values: object) -> StartSettings | None:
+        """From the values noted beside an accepted text in ``config.accepted``; None when
+        they are not exactly the fields, each of its type (then the TOML is read)."""
+        if not isinstance(values, dict) or set(values) != set(cls._fields):
+            return None
+        start = cls(**values)
+        return start if start.typed() else None
+
+    def typed(self) -> bool:
+        """Whether every value has the type the rules give it."""
+        return (
+            isinstance(self.language, str)
+            and isinstance(self.theme, str)
+            and isinstance(self.keymap, Mapping)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in self.keymap.items())
+            and type(self.remember_member_number) is bool
+            and type(self.idle_warning_seconds) is int
+            and (self.server_url is None or isinstance(self.server_url, str))
+            and type(self.allow_insecure_http) is bool
         )
-        return start if typed else None
 
 
 def _key(raw: bytes) -> str:
@@ -153,12 +167,19 @@ def _key(raw: bytes) -> str:
     return digest.hexdigest()
 
 
-def _accepted_keys(data_dir: Path) -> list[str]:
+def _accepted(data_dir: Path) -> dict[str, str]:
+    """The accepted texts' keys, oldest first, each with its start values noted as JSON
+    (an empty string for a line without them)."""
     try:
         text = (data_dir / ACCEPTED_NAME).read_text(encoding="ascii")
     except (OSError, UnicodeDecodeError):
-        return []
-    return [line for line in text.split() if len(line) == 64]
+        return {}
+    noted: dict[str, str] = {}
+    for line in text.splitlines():
+        key, _, values = line.partition(" ")
+        if len(key) == 64:
+            noted[key] = values
+    return noted
 
 
 def accepted_start(path: Path, data_dir: Path) -> tuple[StartSettings | None, bytes | None]:
@@ -168,8 +189,18 @@ def accepted_start(path: Path, data_dir: Path) -> tuple[StartSettings | None, by
     raw = _read_bytes(path)
     if raw is None:
         return None, None
+    values = _accepted(data_dir).get(_key(raw))
+    if values:
+        import json
+
+        # The values noted with the text: no TOML to parse before the first paint (tomllib
+        # is about 2 ms to import; json is imported for the message catalogues anyway).
+        with contextlib.suppress(ValueError):
+            start = StartSettings.from_noted(json.loads(values))
+            if start is not None:
+                return start, raw
     data = parse_text(path, raw)
-    if _key(raw) not in _accepted_keys(data_dir):
+    if values is None:
         return None, raw
     return StartSettings.from_accepted(data), raw
 
@@ -177,16 +208,25 @@ def accepted_start(path: Path, data_dir: Path) -> tuple[StartSettings | None, by
 def remember_accepted(raw: bytes, data_dir: Path) -> None:
     """Note that the full validation accepted this text; a failure only costs the next start
     its speed."""
+    import json
+    import tomllib
+
     key = _key(raw)
-    others = [k for k in _accepted_keys(data_dir) if k != key]
-    keys = [*others[-(_KEEP - 1) :], key]
+    try:
+        start = StartSettings.from_accepted(tomllib.loads(raw.decode("utf-8")))
+    except ValueError:  # not TOML, not UTF-8: the key alone, and the next start parses
+        start = None
+    # The start values beside the key (ASCII JSON): the next start needs no TOML parser.
+    values = "" if start is None else json.dumps({**start._asdict(), "keymap": dict(start.keymap)})
+    others = [f"{k} {v}" for k, v in _accepted(data_dir).items() if k != key]
+    lines = [*others[-(_KEEP - 1) :], f"{key} {values}"]
     target = data_dir / ACCEPTED_NAME
     part = target.with_name(f".{ACCEPTED_NAME}.{os.getpid()}.tmp")
     try:
         data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write("\n".join(keys) + "\n")
+            handle.write("\n".join(lines) + "\n")
         os.replace(part, target)
     except OSError as exc:
         with contextlib.suppress(OSError):

@@ -45,6 +45,32 @@ def test_the_start_values_of_an_accepted_text_are_the_validated_ones(
     path = tmp_path / "config.toml"
     validated = settings_from_text(path, text.encode())
     assert StartSettings.from_accepted(tomllib.loads(text)) == StartSettings.of(validated)
+    # And as noted beside the text in the mark: the same values, without the TOML.
+    path.write_text(text, encoding="utf-8")
+    remember_accepted(path.read_bytes(), tmp_path / "data")
+    assert accepted_start(path, tmp_path / "data") == (StartSettings.of(validated), text.encode())
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        "not json",
+        '{"language": "en"}',
+        '{"language": 5, "theme": "nord", "keymap": {}, "remember_member_number": false,'
+        ' "idle_warning_seconds": 60, "server_url": null, "allow_insecure_http": false}',
+        '["en"]',
+    ],
+)
+def test_noted_values_that_are_not_right_send_the_start_to_the_toml(
+    tmp_path: Path, values: str
+) -> None:
+    path, folder = tmp_path / "config.toml", tmp_path / "data"
+    path.write_text('[ui]\nlanguage = "en"\n', encoding="utf-8")
+    remember_accepted(path.read_bytes(), folder)
+    mark = folder / ACCEPTED_NAME
+    key = mark.read_text(encoding="ascii").split()[0]
+    mark.write_text(f"{key} {values}\n", encoding="ascii")
+    assert accepted_start(path, folder)[0] == StartSettings(language="en")
 
 
 def test_the_defaults_agree() -> None:
@@ -96,8 +122,8 @@ def test_only_the_last_few_texts_are_remembered(tmp_path: Path) -> None:
     folder = tmp_path / "data"
     for number in range(12):
         remember_accepted(f"# {number}\n".encode(), folder)
-    keys = (folder / ACCEPTED_NAME).read_text(encoding="ascii").split()
-    assert len(keys) == 8
+    lines = (folder / ACCEPTED_NAME).read_text(encoding="ascii").splitlines()
+    assert len(lines) == 8
 
 
 def test_a_data_folder_that_cannot_be_written_only_costs_speed(tmp_path: Path) -> None:

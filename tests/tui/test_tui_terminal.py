@@ -282,7 +282,7 @@ def test_a_config_file_accepted_once_is_not_validated_before_the_next_first_scre
 ) -> None:
     # A support host's consoles read the server's URL from the config file. The first
     # start validates the file (pydantic, about 100 ms) before drawing; later starts with
-    # the same text take the few values the first screen needs straight from the TOML.
+    # the same text take the few values the first screen needs from the mark.
     home = tmp_path / "home"
     config = home / "config" / "acom-tui" / "config.toml"
     config.parent.mkdir(parents=True)
@@ -305,6 +305,9 @@ def test_a_config_file_accepted_once_is_not_validated_before_the_next_first_scre
     assert "textual" in imports[1]  # the check sees the imports
     assert "pydantic" in imports[0]
     assert "pydantic" not in imports[1]
+    # Nor is the TOML parsed again: its start values were noted with the text.
+    assert "tomllib" in imports[0]
+    assert "tomllib" not in imports[1]
     mark = home / "data" / "acom-tui" / "config.accepted"
     assert mark.stat().st_mode & 0o777 == 0o600
     assert mark.parent.stat().st_mode & 0o777 == 0o700
