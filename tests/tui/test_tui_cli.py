@@ -100,6 +100,18 @@ def test_language_precedence(
     assert cli.choose_language(flag, configured, {"LANG": lang_env}) == expected
 
 
+def _in_a_fresh_interpreter(code: str) -> str:
+    """What ``code`` prints, run by a new Python process (its own ``sys.modules``)."""
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    return result.stdout
+
+
 def test_the_first_screen_needs_no_heavy_module() -> None:
     """Importing the app (and the CLI) loads no HTTP, keyring, server, database or pydantic."""
     code = (
@@ -115,14 +127,7 @@ def test_the_first_screen_needs_no_heavy_module() -> None:
         "later = {'logging.handlers', 'acom_tui.widgets.countdown', 'acom_tui.formatting'}\n"
         "print(sorted(later & set(sys.modules)))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=Path(__file__).resolve().parents[2],
-    )
-    assert result.stdout.split() == ["[]", "[]"]
+    assert _in_a_fresh_interpreter(code).split() == ["[]", "[]"]
 
 
 def test_a_demo_app_loads_its_controls_when_the_palette_opens() -> None:
@@ -135,14 +140,7 @@ def test_a_demo_app_loads_its_controls_when_the_palette_opens() -> None:
         "print(sorted(m for m in sys.modules if m.startswith(('acom_tui.demo_controls',"
         " 'acom_tui.dialogs'))))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=Path(__file__).resolve().parents[2],
-    )
-    assert result.stdout.strip() == "[]"
+    assert _in_a_fresh_interpreter(code).strip() == "[]"
 
 
 def test_every_path_out_of_main_leaves_the_garbage_collector_on(
