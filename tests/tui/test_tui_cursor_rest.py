@@ -19,7 +19,7 @@ from textual import events
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input
-from tui_support import fill_login, settle, until
+from tui_support import settle, until
 
 from acom_tui.api.demo import Demo
 from acom_tui.app import AcomApp
@@ -170,18 +170,25 @@ async def test_an_input_covered_by_another_screen_rests_at_once_and_blinks_when_
     make_demo: Callable[[], Demo],
 ) -> None:
     """The login's focused field kept blinking under the dashboard (Textual pauses a blink
-    on a blur only): an idle member app woke twice a second for a field nobody saw."""
+    on a blur only): an idle member app woke twice a second for a field nobody saw.
+
+    Covered here by the help screen: after a login, the field may have lost the focus
+    already (a login slower than the busy indicator's 150 ms covers the form, and Textual
+    takes the focus from what is covered), which left this test to the machine's speed."""
     async with started(make_demo, "member") as (app, pilot):
         login = app.screen
-        await fill_login(pilot, "10000001")  # submitted from the PIN field
+        field = focused_input(app)
+        assert field.cursor_blink
+        await pilot.press("f1")  # help: another screen over the login
+        await settle(pilot)
         assert app.screen is not login
-        field = login.focused
-        assert isinstance(field, Input)
+        assert login.focused is field
         assert not field.cursor_blink
-        await pilot.press("f9")  # log out: the login screen is on top again
+        await pilot.press("escape")  # the login screen is on top again
         await settle(pilot)
         assert app.screen is login
-        assert focused_input(app).cursor_blink
+        assert focused_input(app) is field
+        assert field.cursor_blink
 
 
 @pytest.mark.parametrize("which", sorted(APPS))
