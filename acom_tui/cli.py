@@ -184,8 +184,9 @@ def _read_config(path: Path) -> tuple[StartSettings, Settings | None, SettingsOf
         from acom_tui.keymap import check_keymap
 
         check_keymap(settings.keymap, path)
-    remember_accepted(raw, folder)
-    return StartSettings.of(settings), settings, lambda: settings
+    start = StartSettings.of(settings)
+    remember_accepted(raw, folder, start)
+    return start, settings, lambda: settings
 
 
 def _settings_from_text(path: Path, raw: bytes) -> Settings:

@@ -18,7 +18,13 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 from pydantic import ValidationError as PydanticValidationError
 
-from acom_tui.config_file import ConfigError, parse_text, read_toml, remember_accepted
+from acom_tui.config_file import (
+    ConfigError,
+    StartSettings,
+    parse_text,
+    read_toml,
+    remember_accepted,
+)
 from acom_tui.paths import config_path, data_dir
 
 DEFAULT_SERVER_URL = "http://127.0.0.1:8080"
@@ -138,7 +144,7 @@ def _remember_as_accepted(path: Path, text: str, settings: Settings) -> None:
     except ConfigError:
         # Edited by hand since the start: the next start reports it, as it would have.
         return
-    remember_accepted(text.encode("utf-8"), data_dir())
+    remember_accepted(text.encode("utf-8"), data_dir(), StartSettings.of(settings))
 
 
 def _set(table: Any, key: str, value: object) -> None:

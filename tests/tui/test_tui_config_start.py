@@ -47,7 +47,7 @@ def test_the_start_values_of_an_accepted_text_are_the_validated_ones(
     assert StartSettings.from_accepted(tomllib.loads(text)) == StartSettings.of(validated)
     # And as noted beside the text in the mark: the same values, without the TOML.
     path.write_text(text, encoding="utf-8")
-    remember_accepted(path.read_bytes(), tmp_path / "data")
+    remember_accepted(path.read_bytes(), tmp_path / "data", StartSettings.of(validated))
     assert accepted_start(path, tmp_path / "data") == (StartSettings.of(validated), text.encode())
 
 
